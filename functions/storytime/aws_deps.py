@@ -1,0 +1,22 @@
+"""Entry-point wiring for Lambda on AWS: settings from the environment, AWS adapters."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from storytime.objects.s3 import S3ObjectStore
+from storytime.records.dynamodb import DynamoRecordStore
+from storytime.service.deps import Deps
+from storytime.settings import Settings
+from storytime.workflow.stepfunctions import StepFunctionsWorkflow
+
+
+@cache
+def aws_deps() -> Deps:
+    settings = Settings.from_env()
+    return Deps(
+        settings=settings,
+        records=DynamoRecordStore(settings.table),
+        objects=S3ObjectStore(settings.bucket),
+        workflow=StepFunctionsWorkflow(settings.state_machine_arn),
+    )

@@ -1,0 +1,62 @@
+"""What a person is told, and how a record looks from outside (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from storytime.core.records import Record, Status
+
+DEFAULT_RECIPIENT = "reader@localhost"
+
+
+def iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
+
+
+def media_url(base: str, key: str | None) -> str | None:
+    return None if key is None else f"{base.rstrip('/')}/{key}"
+
+
+def result_view(record: Record, text: str | None, media_base_url: str) -> dict:
+    view = {
+        "id": record.id,
+        "status": str(record.status),
+        "text": text,
+        "language": record.language,
+        "voice": record.voice,
+        "imageUrl": media_url(media_base_url, record.image_key),
+        "audioUrl": media_url(media_base_url, record.audio_key),
+        "createdAt": iso(record.created_at),
+        "completedAt": iso(record.completed_at),
+        "executionArn": record.execution_arn,
+        "links": {"result": f"/result/{record.id}"},
+    }
+    if record.status is Status.NO_TEXT:
+        view["message"] = "No readable text was found on this page."
+    if record.status is Status.FAILED:
+        view["error"] = {"error": record.error, "cause": record.cause}
+    return view
+
+
+def notice(record: Record, recipient: str | None, media_base_url: str) -> dict:
+    """The SNS message for a record's outcome; the Notify state sends it as is."""
+    audio = media_url(media_base_url, record.audio_key)
+    image = media_url(media_base_url, record.image_key)
+    if record.status is Status.COMPLETE:
+        subject = "Your page is ready to listen to"
+        lines = ["storytime has read your page aloud.", f"Listen: {audio}", f"Page: {image}"]
+    elif record.status is Status.NO_TEXT:
+        subject = "We found no text on your page"
+        lines = ["storytime could not find readable text on the photo you sent.",
+                 "Try a sharper photo, in good light, with the page filling the frame.", f"Page: {image}"]
+    else:
+        subject = "We could not read your page"
+        lines = ["Something went wrong while reading your page aloud.", f"Error: {record.error}",
+                 "Ask for the result again in a minute and storytime will try once more."]
+    lines.append(f"Result: /result/{record.id}")
+    return {
+        "status": str(record.status),
+        "subject": subject,
+        "message": "\n".join(lines) + "\n",
+        "recipient": recipient or DEFAULT_RECIPIENT,
+    }

@@ -1,0 +1,83 @@
+"""A page's record: its status and where its parts are stored (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    QUEUED = "QUEUED"
+    PROCESSING = "PROCESSING"
+    COMPLETE = "COMPLETE"
+    NO_TEXT = "NO_TEXT"
+    FAILED = "FAILED"
+
+
+FINISHED = {Status.COMPLETE, Status.NO_TEXT}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    status: Status
+    image_key: str
+    image_type: str
+    created_at: float
+    attempts: int = 0
+    attempt_at: float | None = None
+    execution_arn: str | None = None
+    ocr_key: str | None = None
+    text_key: str | None = None
+    characters: int | None = None
+    language: str | None = None
+    voice: str | None = None
+    audio_key: str | None = None
+    completed_at: float | None = None
+    error: str | None = None
+    cause: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def last_activity(self) -> float:
+        return self.attempt_at if self.attempt_at is not None else self.created_at
+
+    def to_item(self) -> dict:
+        item = {f.name: getattr(self, f.name) for f in fields(self)}
+        item["status"] = str(self.status)
+        return {k: v for k, v in item.items() if v is not None}
+
+    @classmethod
+    def from_item(cls, item: dict) -> "Record":
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in item.items() if k in names}
+        values["status"] = Status(values["status"])
+        return cls(**values)
+
+    def with_changes(self, **changes) -> "Record":
+        if "status" in changes:
+            changes["status"] = Status(changes["status"])
+        return replace(self, **changes)
+
+
+def image_key(content_id: str, extension: str) -> str:
+    return f"images/{content_id}.{extension}"
+
+
+def ocr_key(content_id: str) -> str:
+    return f"ocr/{content_id}.json"
+
+
+def text_key(content_id: str) -> str:
+    return f"text/{content_id}.txt"
+
+
+def audio_key(content_id: str) -> str:
+    return f"audio/{content_id}.mp3"
+
+
+def speech_part_prefix(content_id: str, index: int) -> str:
+    return f"speech/{content_id}/{index:04d}-"

@@ -1,0 +1,29 @@
+"""The workflow's Lambda functions: one table for CDK and for the local runtime.
+
+Each key is the logical name; the ASL refers to ``${<Name>FunctionArn}``.
+"""
+
+FUNCTIONS = {
+    "LoadProgress": "storytime.handlers.load_progress.handler",
+    "ExtractText": "storytime.handlers.extract_text.handler",
+    "PlanSpeech": "storytime.handlers.plan_speech.handler",
+    "ReadSpeechPart": "storytime.handlers.read_speech_part.handler",
+    "JoinAudio": "storytime.handlers.join_audio.handler",
+    "RecordOutcome": "storytime.handlers.record_outcome.handler",
+}
+
+# API routes: (method, API Gateway resource path, handler). The local server
+# matches the same paths and builds the same proxy events.
+ROUTES = [
+    ("POST", "/upload", "storytime.handlers.upload.handler"),
+    ("GET", "/result/{id}", "storytime.handlers.result.handler"),
+    ("GET", "/executions/{id}/history", "storytime.handlers.history.handler"),
+    ("GET", "/health", "storytime.handlers.health.handler"),
+]
+
+
+def load_handler(dotted: str):
+    from importlib import import_module
+
+    module, _, name = dotted.rpartition(".")
+    return getattr(import_module(module), name)

@@ -1,0 +1,57 @@
+"""API Gateway proxy events in, proxy responses out; errors become JSON bodies."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import logging
+
+from storytime.errors import StorytimeError
+from storytime.service.answers import Answer
+
+log = logging.getLogger("storytime.api")
+
+
+def response(status: int, body: dict, headers: dict | None = None) -> dict:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json", **(headers or {})},
+        "body": json.dumps(body, ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def error_response(status: int, code: str, message: str) -> dict:
+    return response(status, {"error": code, "message": message})
+
+
+def header(event: dict, name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def body_bytes(event: dict) -> bytes:
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8")
+
+
+def api_handler(service):
+    """Wrap a service call ``(event, deps) -> Answer`` as a proxy-integration handler."""
+
+    @functools.wraps(service)
+    def handler(event, context, deps=None):
+        from storytime.handlers._step import deps_or_default
+
+        try:
+            answer: Answer = service(event, deps_or_default(deps))
+        except StorytimeError as error:
+            return error_response(error.status, error.code, str(error))
+        except Exception:
+            log.exception("unhandled error")
+            return error_response(500, "INTERNAL", "Something went wrong on our side; nothing was lost.")
+        return response(answer.status, answer.body, answer.headers)
+
+    return handler

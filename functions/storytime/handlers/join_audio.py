@@ -1,0 +1,6 @@
+from storytime.handlers._step import deps_or_default
+from storytime.service import pipeline
+
+
+def handler(event, context, deps=None):
+    return pipeline.join_audio(deps_or_default(deps), event["id"], event["parts"])

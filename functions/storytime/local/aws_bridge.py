@@ -1,0 +1,93 @@
+"""Answer AWS API calls in-process, the way the platform would.
+
+The embedded Step Functions interpreter (moto) calls every Task through a
+boto3 client. botocore emits ``before-call.<service>.<Operation>`` before it
+sends a request; a handler that returns a response short-circuits the call.
+We register one dispatcher in ``BUILTIN_HANDLERS`` (so every client created
+afterwards has it) and route each operation to the local engine that a
+runtime installed with :func:`install`. Operations nobody installed fall
+through to moto, which serves Step Functions itself.
+
+botocore hands ``before-call`` the serialised request, not the API
+parameters, so a ``before-parameter-build`` hook stashes those in the
+request context first.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.handlers import BUILTIN_HANDLERS
+from botocore.response import StreamingBody
+
+Operation = Callable[[dict[str, Any]], dict[str, Any]]
+
+_PARAMS_KEY = "storytime_api_params"
+_lock = threading.Lock()
+_operations: dict[str, Operation] = {}
+
+
+class ServiceError(Exception):
+    """Raised by a local engine to answer like an AWS service error."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.status = code, message, status
+
+
+def install(operations: dict[str, Operation]) -> None:
+    """Route ``"service.Operation"`` names (e.g. ``"polly.StartSpeechSynthesisTask"``) to callables."""
+    with _lock:
+        _operations.update(operations)
+
+
+def uninstall(names) -> None:
+    with _lock:
+        for name in names:
+            _operations.pop(name, None)
+
+
+def streaming(data: bytes) -> StreamingBody:
+    """A response body as botocore would give it (Lambda's ``Payload``)."""
+    return StreamingBody(io.BytesIO(data), len(data))
+
+
+def _metadata(status: int) -> dict[str, Any]:
+    return {"HTTPStatusCode": status, "RequestId": str(uuid.uuid4()), "HTTPHeaders": {}, "RetryAttempts": 0}
+
+
+def _remember_params(params, context, **_):
+    if context is not None:
+        context[_PARAMS_KEY] = dict(params)
+
+
+def _dispatch(model, params, context, event_name, **_):
+    service = event_name.split(".")[1]
+    operation = _operations.get(f"{service}.{model.name}")
+    if operation is None:
+        return None
+    api_params = (context or {}).get(_PARAMS_KEY, {})
+    url = params.get("url", "local://storytime")
+    try:
+        parsed = operation(api_params)
+        status = 200
+    except ServiceError as error:
+        status = error.status
+        parsed = {"Error": {"Code": error.code, "Message": error.message}}
+    parsed["ResponseMetadata"] = _metadata(status)
+    return AWSResponse(url, status, {}, None), parsed
+
+
+def _register() -> None:
+    hooks = [("before-parameter-build", _remember_params), ("before-call", _dispatch)]
+    for hook in hooks:
+        if hook not in BUILTIN_HANDLERS:
+            BUILTIN_HANDLERS.append(hook)
+
+
+_register()

@@ -1,0 +1,93 @@
+"""storytime on one machine: the real ASL on moto's embedded interpreter, local engines.
+
+Nothing here re-implements the flow. The runtime loads the state machine,
+answers the AWS calls its Tasks make (see :mod:`services`), and builds the
+same :class:`Deps` the handlers get on AWS, with local adapters.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from storytime.functions import FUNCTIONS, load_handler
+from storytime.local import aws_bridge, moto_patch
+from storytime.local.history import ArchivingWorkflow
+from storytime.local.services import (ACCOUNT, REGION, function_arn, lambda_operations, polly_operations,
+                                      rekognition_operations, sns_operations)
+from storytime.objects.files import FileObjectStore
+from storytime.records.sqlite import SqliteRecordStore
+from storytime.service.attempts import start_attempt
+from storytime.service.deps import Deps
+from storytime.settings import Settings
+from storytime.statemachine import definition_path, substitute
+
+BUCKET = "storytime-media"
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:storytime-notify"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/storytime-workflow"
+
+
+@dataclass
+class Engines:
+    ocr: object  # callable(image bytes) -> DetectText response
+    speech: object  # .synthesize_mp3(text, espeak_voice) -> bytes
+    outbox: object  # .send(to, subject, body)
+
+
+def default_engines(data: Path, smtp_url: str | None) -> Engines:
+    from storytime.local.ocr_tesseract import TesseractDetectText
+    from storytime.local.outbox import Outbox
+    from storytime.local.speech_espeak import EspeakSpeech
+
+    return Engines(ocr=TesseractDetectText(), speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
+
+
+class LocalRuntime:
+    def __init__(self, data: Path, media_base_url: str, engines: Engines | None = None,
+                 settings: dict | None = None, smtp_url: str | None = None, resume: bool = True):
+        from moto import mock_aws
+        import boto3
+
+        self.data = Path(data)
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.engines = engines or default_engines(self.data, smtp_url)
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        self._mock.start()
+        moto_patch.apply()
+        os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+        sfn = boto3.client("stepfunctions", region_name=REGION, aws_access_key_id="local",
+                           aws_secret_access_key="local")
+        definition = substitute(definition_path().read_text("utf-8"), {
+            "MediaBucket": BUCKET, "NotifyTopicArn": TOPIC_ARN,
+            **{f"{name}FunctionArn": function_arn(name) for name in FUNCTIONS},
+        })
+        machine = sfn.create_state_machine(name="storytime", definition=definition, roleArn=ROLE_ARN)
+        self.settings = Settings(bucket=BUCKET, table="local", state_machine_arn=machine["stateMachineArn"],
+                                 media_base_url=media_base_url, poll_seconds=0, **(settings or {}))
+        self.objects = FileObjectStore(self.data / "objects")
+        self.records = SqliteRecordStore(self.data / "storytime.db")
+        self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history")
+        self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow)
+        self.operations = {
+            **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps),
+            **rekognition_operations(self.engines.ocr, self.objects, BUCKET),
+            **polly_operations(self.engines.speech, self.objects, BUCKET),
+            **sns_operations(self.engines.outbox, TOPIC_ARN),
+        }
+        aws_bridge.install(self.operations)
+        if resume:
+            self.resume_unfinished()
+
+    def resume_unfinished(self) -> int:
+        """After a restart nothing is running: start every unfinished page again, skipping done steps."""
+        resumed = 0
+        for record in self.records.unfinished():
+            if record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING":
+                resumed += start_attempt(self.deps, record)
+        return resumed
+
+    def close(self) -> None:
+        aws_bridge.uninstall(self.operations)
+        self._mock.stop()
+        self.records.close()

@@ -1,0 +1,130 @@
+"""Local stand-ins for the AWS APIs the workflow calls, shaped like the real answers.
+
+Each builder returns ``{"service.Operation": callable}`` for :mod:`aws_bridge`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+import uuid
+from types import SimpleNamespace
+
+from storytime.core.language import espeak_voice_for_polly
+from storytime.errors import EngineError, StoredDataMissing
+from storytime.local.aws_bridge import ServiceError, streaming
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+def function_arn(name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:storytime-{name}"
+
+
+def lambda_operations(handlers: dict[str, callable], deps) -> dict:
+    """Lambda Invoke -> the same handler, in-process, with the same event."""
+    by_name = {f"storytime-{name}": handler for name, handler in handlers.items()}
+
+    def invoke(params):
+        name = params["FunctionName"].split(":function:")[-1].split(":")[0]
+        handler = by_name.get(name)
+        if handler is None:
+            raise ServiceError("ResourceNotFoundException", f"Function not found: {name}", 404)
+        payload = params.get("Payload") or b"{}"
+        event = json.loads(payload)
+        context = SimpleNamespace(function_name=name, aws_request_id=str(uuid.uuid4()),
+                                  get_remaining_time_in_millis=lambda: 60_000)
+        try:
+            result = handler(event, context, deps=deps)
+        except Exception as error:  # Lambda reports any exception as the function's error
+            body = {"errorType": type(error).__name__, "errorMessage": str(error),
+                    "stackTrace": traceback.format_tb(error.__traceback__)}
+            return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": streaming(json.dumps(body).encode())}
+        return {"StatusCode": 200, "ExecutedVersion": "$LATEST", "Payload": streaming(json.dumps(result).encode())}
+
+    return {"lambda.Invoke": invoke}
+
+
+def _read_image(params, objects, bucket) -> bytes:
+    image = params.get("Image") or {}
+    if "Bytes" in image:
+        return image["Bytes"]
+    s3 = image.get("S3Object") or {}
+    if s3.get("Bucket") != bucket:
+        raise ServiceError("InvalidS3ObjectException", f"Unable to get object metadata from S3 bucket {s3.get('Bucket')}.")
+    try:
+        return objects.get(s3.get("Name", ""))
+    except StoredDataMissing:
+        raise ServiceError("InvalidS3ObjectException", "Unable to get object metadata from S3. Check object key, region and/or access permissions.") from None
+
+
+def rekognition_operations(ocr, objects, bucket: str) -> dict:
+    """DetectText -> the local OCR engine, answering in Rekognition's shape."""
+
+    def detect_text(params):
+        data = _read_image(params, objects, bucket)
+        try:
+            return ocr(data)
+        except EngineError as error:
+            raise ServiceError("InvalidImageFormatException", str(error)) from None
+
+    return {"rekognition.DetectText": detect_text}
+
+
+def polly_operations(speech, objects, bucket: str) -> dict:
+    """Start/GetSpeechSynthesisTask -> espeak-ng, writing <prefix><TaskId>.mp3 like Polly.
+
+    Synthesis happens inside Start, so the task is already ``completed`` and
+    the workflow's Choice skips its Wait: no idle polling on one machine.
+    """
+    tasks: dict[str, dict] = {}
+    lock = threading.Lock()
+
+    def start(params):
+        if params.get("OutputS3BucketName") != bucket:
+            raise ServiceError("InvalidS3BucketException", "The provided S3 bucket name is invalid.")
+        if params.get("TextType", "text") != "text":
+            raise ServiceError("InvalidSsmlException", "storytime's local engine speaks plain text only.")
+        task_id = str(uuid.uuid4())
+        key = f"{params.get('OutputS3KeyPrefix', '')}{task_id}.mp3"
+        task = {
+            "TaskId": task_id, "OutputFormat": "mp3", "TextType": "text",
+            "VoiceId": params["VoiceId"], "Engine": params.get("Engine", "standard"),
+            "LanguageCode": params.get("LanguageCode", ""), "RequestCharacters": len(params["Text"]),
+            "OutputUri": f"https://s3.{REGION}.amazonaws.com/{bucket}/{key}",
+        }
+        try:
+            mp3 = speech.synthesize_mp3(params["Text"], espeak_voice_for_polly(params["VoiceId"]))
+            objects.put(key, mp3, "audio/mpeg")
+            task["TaskStatus"] = "completed"
+        except EngineError as error:
+            task.update(TaskStatus="failed", TaskStatusReason=str(error))
+        with lock:
+            tasks[task_id] = task
+        return {"SynthesisTask": dict(task)}
+
+    def get(params):
+        with lock:
+            task = tasks.get(params.get("TaskId", ""))
+        if task is None:
+            raise ServiceError("SynthesisTaskNotFoundException", "The Speech Synthesis task with requested Task ID cannot be found.")
+        return {"SynthesisTask": dict(task)}
+
+    return {"polly.StartSpeechSynthesisTask": start, "polly.GetSpeechSynthesisTask": get}
+
+
+def sns_operations(outbox, topic_arn: str) -> dict:
+    """Publish -> one e-mail in the outbox, to the ``recipient`` message attribute."""
+
+    def publish(params):
+        if params.get("TopicArn") != topic_arn:
+            raise ServiceError("NotFoundException", "Topic does not exist", 404)
+        attributes = params.get("MessageAttributes") or {}
+        recipient = (attributes.get("recipient") or {}).get("StringValue")
+        outbox.send(recipient if recipient and "@" in recipient else None,
+                    params.get("Subject") or "storytime", params["Message"])
+        return {"MessageId": str(uuid.uuid4())}
+
+    return {"sns.Publish": publish}

@@ -1,0 +1,34 @@
+"""Objects in S3 (served to people through CloudFront)."""
+
+from __future__ import annotations
+
+import boto3
+
+from storytime.errors import StoredDataMissing
+
+
+class S3ObjectStore:
+    def __init__(self, bucket: str, client=None):
+        self.bucket = bucket
+        self._s3 = client or boto3.client("s3")
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except self._s3.exceptions.NoSuchKey:
+            raise StoredDataMissing(f"No stored object {key!r}.") from None
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._s3.head_object(Bucket=self.bucket, Key=key)
+            return True
+        except self._s3.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+
+    def delete(self, key: str) -> None:
+        self._s3.delete_object(Bucket=self.bucket, Key=key)

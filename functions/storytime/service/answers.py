@@ -1,0 +1,12 @@
+"""HTTP-shaped answers of the services: (status, headers, body)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+    headers: dict = field(default_factory=dict)

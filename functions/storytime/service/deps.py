@@ -1,0 +1,21 @@
+"""What the services need, passed in. Built only at entry points."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from storytime.objects.port import ObjectStore
+from storytime.records.port import RecordStore
+from storytime.settings import Settings
+from storytime.workflow.port import Workflow
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    records: RecordStore
+    objects: ObjectStore
+    workflow: Workflow
+    clock: Callable[[], float] = field(default=time.time)

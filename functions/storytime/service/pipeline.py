@@ -1,0 +1,93 @@
+"""The workflow's Lambda steps. The flow between them lives only in the ASL file."""
+
+from __future__ import annotations
+
+import json
+
+from storytime.core.chunks import split_for_speech
+from storytime.core.language import detect_language, voice_for
+from storytime.core.notices import notice
+from storytime.core.reading import read_page
+from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key
+from storytime.errors import NotFound, TextTooLong
+from storytime.service.deps import Deps
+
+
+def _record(deps: Deps, page_id: str):
+    record = deps.records.get(page_id)
+    if record is None:
+        raise NotFound(f"No page with id {page_id}.")
+    return record
+
+
+def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
+    """Which steps are already done, so a duplicate or a re-run skips them."""
+    record = _record(deps, page_id)
+    if record.finished:
+        return {"stage": str(record.status), "notice": notice(record, recipient, deps.settings.media_base_url)}
+    if record.text_key:
+        return {"stage": "TEXT", "textKey": record.text_key, "language": record.language,
+                "characters": record.characters}
+    if record.ocr_key:
+        return {"stage": "OCR", "ocrKey": record.ocr_key}
+    return {"stage": "NEW"}
+
+
+def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
+    """OCR output -> text in reading order. Writes by key, so a re-run never doubles text."""
+    if "TextDetections" in page:
+        detections = page["TextDetections"]
+        key = ocr_key(page_id)
+        deps.objects.put(key, json.dumps({"TextDetections": detections}).encode(), "application/json")
+        deps.records.update(page_id, ocr_key=key)
+    else:
+        detections = json.loads(deps.objects.get(page["ocrKey"]))["TextDetections"]
+    text = read_page(detections)
+    if len(text) > deps.settings.max_text_chars:
+        raise TextTooLong(f"{len(text)} characters found; a page holds at most {deps.settings.max_text_chars}.")
+    language = detect_language(text)
+    key = text_key(page_id)
+    deps.objects.put(key, text.encode("utf-8"), "text/plain; charset=utf-8")
+    deps.records.update(page_id, text_key=key, characters=len(text), language=language)
+    return {"stage": "TEXT", "textKey": key, "language": language, "characters": len(text)}
+
+
+def _parts(deps: Deps, key: str) -> list[str]:
+    text = deps.objects.get(key).decode("utf-8")
+    return split_for_speech(text, deps.settings.speech_part_chars)
+
+
+def plan_speech(deps: Deps, page_id: str, key: str, language: str) -> dict:
+    voice = voice_for(language)
+    deps.records.update(page_id, voice=voice.polly_voice)
+    return {
+        "parts": list(range(len(_parts(deps, key)))),
+        "voice": {"voiceId": voice.polly_voice, "engine": voice.polly_engine,
+                  "languageCode": voice.language_code, "language": voice.language},
+    }
+
+
+def read_speech_part(deps: Deps, page_id: str, key: str, index: int) -> dict:
+    return {"text": _parts(deps, key)[index], "keyPrefix": speech_part_prefix(page_id, index)}
+
+
+def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
+    """Polly names each file <prefix><TaskId>.mp3; MP3 frames concatenate into one stream."""
+    keys = [f"{p['keyPrefix']}{p['taskId']}.mp3" for p in parts]
+    audio = b"".join(deps.objects.get(k) for k in keys)
+    key = audio_key(page_id)
+    deps.objects.put(key, audio, "audio/mpeg")
+    for k in keys:
+        deps.objects.delete(k)
+    return {"audioKey": key, "bytes": len(audio)}
+
+
+def record_outcome(deps: Deps, page_id: str, outcome: str, recipient: str | None, execution_arn: str,
+                   audio: str | None = None, error: dict | None = None) -> dict:
+    changes = {"status": Status(outcome), "execution_arn": execution_arn}
+    if outcome == Status.FAILED:
+        changes.update(error=(error or {}).get("Error"), cause=(error or {}).get("Cause"))
+    else:
+        changes.update(completed_at=deps.clock(), audio_key=audio)
+    record = deps.records.update(page_id, **changes)
+    return notice(record, recipient, deps.settings.media_base_url)

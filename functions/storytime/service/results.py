@@ -1,0 +1,62 @@
+"""GET /result/{id}: what a person sees of a page, and fail-over for stuck work."""
+
+from __future__ import annotations
+
+from storytime.core.content_id import is_content_id
+from storytime.core.notices import result_view
+from storytime.core.records import Record, Status
+from storytime.errors import MalformedId, NotFound
+from storytime.service.answers import Answer
+from storytime.service.attempts import is_stuck, start_attempt
+from storytime.service.deps import Deps
+
+
+def load(deps: Deps, record_id: str) -> Record:
+    if not is_content_id(record_id):
+        raise MalformedId("A page id is 64 lowercase hexadecimal characters (the SHA-256 of the photo).")
+    record = deps.records.get(record_id)
+    if record is None:
+        raise NotFound(f"No page with id {record_id}.")
+    return record
+
+
+def finished_answer(deps: Deps, record: Record) -> Answer:
+    text = deps.objects.get(record.text_key).decode("utf-8") if record.text_key else None
+    return Answer(200, result_view(record, text, deps.settings.media_base_url))
+
+
+def pending_answer(deps: Deps, record: Record) -> Answer:
+    """503 while the page is worked on; a stuck or failed page is started again."""
+    if is_stuck(deps, record):
+        start_attempt(deps, record)
+        record = deps.records.get(record.id)
+        retry_after = deps.settings.stale_after_seconds
+        message = "The last attempt did not finish; storytime has started it again."
+    else:
+        retry_after = deps.settings.fresh_retry_after_seconds
+        if record.status is Status.FAILED:
+            retry_after = deps.settings.stale_after_seconds
+        message = "The page is still being read."
+    body = {"id": record.id, "status": str(record.status), "message": message,
+            "links": {"result": f"/result/{record.id}"}}
+    if record.status is Status.FAILED:
+        body["error"] = {"error": record.error, "cause": record.cause}
+    return Answer(503, body, {"Retry-After": str(retry_after)})
+
+
+def retrieve(deps: Deps, record_id: str) -> Answer:
+    record = load(deps, record_id)
+    if record.status is Status.COMPLETE:
+        return finished_answer(deps, record)
+    if record.status is Status.NO_TEXT:
+        view = finished_answer(deps, record).body
+        return Answer(422, {"error": "NO_TEXT", **view})
+    return pending_answer(deps, record)
+
+
+def history(deps: Deps, record_id: str) -> Answer:
+    record = load(deps, record_id)
+    if record.execution_arn is None:
+        return Answer(200, {"id": record.id, "executionArn": None, "events": []})
+    events = deps.workflow.history(record.execution_arn)
+    return Answer(200, {"id": record.id, "executionArn": record.execution_arn, "events": events})

@@ -1,0 +1,44 @@
+"""POST /upload: accept a photo once, however often and however concurrently it is sent."""
+
+from __future__ import annotations
+
+from storytime.core.content_id import content_id
+from storytime.core.images import prepare_upload
+from storytime.core.records import Record, Status, image_key
+from storytime.service.answers import Answer
+from storytime.service.attempts import renotify, start_attempt
+from storytime.service.deps import Deps
+from storytime.service.results import finished_answer, pending_answer
+
+
+def accepted(record: Record) -> dict:
+    return {"id": record.id, "status": str(record.status), "links": {"result": f"/result/{record.id}"}}
+
+
+def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
+    if record.finished:
+        renotify(deps, record, recipient)
+        return finished_answer(deps, record)
+    answer = pending_answer(deps, record)
+    latest = deps.records.get(record.id)
+    return Answer(202, accepted(latest), {"Retry-After": answer.headers["Retry-After"]})
+
+
+def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None) -> Answer:
+    settings = deps.settings
+    image = prepare_upload(data, declared_type, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+    page_id = content_id(data)
+    existing = deps.records.get(page_id)
+    if existing is not None:
+        return duplicate(deps, existing, recipient)
+    # Image first, then the record: a record never points at a missing image.
+    # Same bytes -> same key, so racing uploads write identical objects.
+    key = image_key(page_id, image.extension)
+    deps.objects.put(key, image.data, image.content_type)
+    record = Record(id=page_id, status=Status.QUEUED, image_key=key, image_type=image.content_type,
+                    created_at=deps.clock())
+    if not deps.records.create(record):
+        return duplicate(deps, deps.records.get(page_id), recipient)
+    start_attempt(deps, record, recipient)
+    return Answer(202, accepted(deps.records.get(page_id)),
+                  {"Retry-After": str(settings.fresh_retry_after_seconds)})

@@ -1,0 +1,66 @@
+"""Settings, parsed once at an entry point into a typed object.
+
+The same names are used by CDK (``infra``) when it sets each Lambda's
+environment and by the local runtime when it builds its handlers, so the
+two places cannot drift: see :func:`function_environment`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, asdict
+
+_ENV = {
+    "bucket": "STORYTIME_BUCKET",
+    "table": "STORYTIME_TABLE",
+    "state_machine_arn": "STORYTIME_STATE_MACHINE_ARN",
+    "media_base_url": "STORYTIME_MEDIA_BASE_URL",
+    "poll_seconds": "STORYTIME_POLL_SECONDS",
+    "speech_part_chars": "STORYTIME_SPEECH_PART_CHARS",
+    "stale_after_seconds": "STORYTIME_STALE_AFTER_SECONDS",
+    "fresh_retry_after_seconds": "STORYTIME_FRESH_RETRY_AFTER_SECONDS",
+    "max_upload_bytes": "STORYTIME_MAX_UPLOAD_BYTES",
+    "max_pixels": "STORYTIME_MAX_PIXELS",
+    "max_text_chars": "STORYTIME_MAX_TEXT_CHARS",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    bucket: str
+    table: str
+    state_machine_arn: str
+    media_base_url: str
+    # Wait between speech-status polls; 0 where synthesis finishes in the call.
+    poll_seconds: int = 5
+    # Polly's StartSpeechSynthesisTask takes 100,000 characters, but the text
+    # travels in the state (256 KB): 20,000 Hangul characters are 60 KB.
+    speech_part_chars: int = 20_000
+    # serverless-storytime's fail-over: an unfinished page whose last attempt
+    # is older than this is started again by retrieve.
+    stale_after_seconds: int = 60
+    fresh_retry_after_seconds: int = 5
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    # A dense page holds ~5,000 characters; far more means OCR read noise.
+    max_text_chars: int = 100_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        values = {}
+        for field, name in _ENV.items():
+            if name in env:
+                default = cls.__dataclass_fields__[field].default
+                values[field] = int(env[name]) if isinstance(default, int) else env[name]
+        return cls(**values)
+
+    def environment(self) -> dict[str, str]:
+        """This object as the environment variables a Lambda receives."""
+        return {_ENV[field]: str(value) for field, value in asdict(self).items()}
+
+
+def function_environment(settings: Settings) -> dict[str, str]:
+    """The one definition of every function's environment (CDK and local)."""
+    return settings.environment()
