@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from storytime.core.language import Voice, detect_language, espeak_voice_for_polly, voice_for
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", "en"),
+        ("   ", "en"),
+        ("12 34 !?", "en"),
+        ("Once upon a time", "en"),
+        ("옛날 옛날에 토끼가 살았어요.", "ko"),
+        ("토끼는 Apple을 좋아했어요. 그리고 Banana도요.", "ko"),
+        ("The word 토끼 means rabbit in Korean.", "en"),
+        ("ㅋㅋㅋ", "ko"),
+    ],
+)
+def test_detect_language(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_tie_goes_to_english():
+    assert detect_language("가나 ab") == "en"
+
+
+def test_voice_table():
+    assert voice_for("ko") == Voice("ko", "ko-KR", "Seoyeon", "neural", "ko")
+    assert voice_for("en") == Voice("en", "en-US", "Joanna", "neural", "en-us")
+    assert voice_for("ko-KR").polly_voice == "Seoyeon"
+    assert voice_for("fr").polly_voice == "Joanna"
+
+
+def test_voice_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        voice_for("en").polly_voice = "Matthew"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "polly,espeak", [("Seoyeon", "ko"), ("Joanna", "en-us"), ("seoyeon", "ko"), ("Matthew", "en-us"), ("", "en-us")]
+)
+def test_espeak_voice_for_polly(polly, espeak):
+    assert espeak_voice_for_polly(polly) == espeak
