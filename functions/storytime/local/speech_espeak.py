@@ -1,0 +1,119 @@
+"""Local speech engine: espeak-ng to WAV, lameenc to MP3.
+
+The text comes from OCR of a photo anyone can upload, so it is treated as
+untrusted data:
+
+* it reaches espeak-ng on stdin only (``--stdin``), never on the command
+  line, so a page starting with ``-v`` or ``--path=...`` is just read;
+* no ``-m``: espeak-ng does not interpret SSML or other ``<tags>``;
+* the espeak-ng command line always enables ``[[phoneme]]`` input (there is
+  no flag to turn it off), so ``[[`` is split into ``[ [``;
+* control characters (espeak-ng's embedded-command introducer is ``\\x01``)
+  become spaces.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+import wave
+
+import lameenc
+
+from storytime.errors import EngineError
+
+_VOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+./-]*")
+_KEEP_CONTROLS = {"\n", "\t"}
+
+
+def sanitize_for_espeak(text: str) -> str:
+    """The text with nothing espeak-ng could take as an instruction."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        " " if unicodedata.category(c) == "Cc" and c not in _KEEP_CONTROLS else c for c in text
+    )
+    # "[[[[" -> "[ [ [ [": re.sub does not see overlapping matches, so loop.
+    while "[[" in text:
+        text = text.replace("[[", "[ [")
+    return text
+
+
+class EspeakSpeech:
+    """Text to MP3 with the espeak-ng command-line program."""
+
+    def __init__(
+        self,
+        binary: str = "espeak-ng",
+        *,
+        bitrate_kbps: int = 64,
+        timeout_seconds: float = 120.0,
+    ) -> None:
+        self.binary = binary
+        self.bitrate_kbps = bitrate_kbps
+        self.timeout_seconds = timeout_seconds
+
+    def synthesize_mp3(self, text: str, espeak_voice: str) -> bytes:
+        """Speak ``text`` with espeak-ng voice ``espeak_voice`` (e.g. "en-us", "ko").
+
+        Returns MP3 bytes (mono, the WAV's sample rate, ``bitrate_kbps``).
+        Raises :class:`EngineError` for empty text, an unknown voice, a
+        missing binary, a timeout, or no audio.
+        """
+        if not isinstance(espeak_voice, str) or not _VOICE.fullmatch(espeak_voice):
+            raise EngineError(f"Not an espeak-ng voice name: {espeak_voice!r}")
+        clean = sanitize_for_espeak(text or "")
+        if not clean.strip():
+            raise EngineError("There is no text to read aloud.")
+        pcm, rate = self._wav(clean, espeak_voice)
+        return self._mp3(pcm, rate)
+
+    # ------------------------------------------------------------------
+
+    def _wav(self, text: str, voice: str) -> tuple[bytes, int]:
+        # -b 1: the input is UTF-8. No -m: no markup. Text only on stdin.
+        argv = [self.binary, "-b", "1", "-v", voice, "--stdout", "--stdin"]
+        try:
+            proc = subprocess.run(
+                argv,
+                input=text.encode("utf-8", errors="replace"),
+                capture_output=True,
+                timeout=self.timeout_seconds,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise EngineError(f"espeak-ng is not installed (looked for {self.binary!r})") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise EngineError(f"espeak-ng took longer than {self.timeout_seconds:g} s") from exc
+        stderr = proc.stderr.decode("utf-8", errors="replace").strip()
+        if proc.returncode != 0:
+            raise EngineError(
+                f"espeak-ng failed (exit {proc.returncode}) for voice {voice!r}: {stderr or 'no message'}"
+            )
+        try:
+            # espeak-ng writing to a pipe cannot seek back to fix the RIFF
+            # sizes, so its header claims ~2 GB; wave then simply reads what
+            # is there.
+            with wave.open(io.BytesIO(proc.stdout), "rb") as wav:
+                channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
+                pcm = wav.readframes(wav.getnframes())
+        except (wave.Error, EOFError) as exc:
+            raise EngineError(f"espeak-ng produced no readable WAV: {stderr or exc}") from exc
+        if channels != 1 or width != 2:
+            raise EngineError(f"espeak-ng produced {channels}-channel {8 * width}-bit audio; expected mono 16-bit")
+        pcm = pcm[: len(pcm) - len(pcm) % 2]
+        if not pcm:
+            raise EngineError(f"espeak-ng produced no audio: {stderr or 'no message'}")
+        return pcm, rate
+
+    def _mp3(self, pcm: bytes, rate: int) -> bytes:
+        encoder = lameenc.Encoder()
+        encoder.set_channels(1)
+        encoder.set_in_sample_rate(rate)
+        encoder.set_bit_rate(self.bitrate_kbps)
+        encoder.set_quality(2)  # 2 = high quality, 7 = fastest
+        mp3 = encoder.encode(pcm) + encoder.flush()
+        if not mp3:
+            raise EngineError("MP3 encoding produced no data")
+        return bytes(mp3)

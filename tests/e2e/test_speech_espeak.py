@@ -1,0 +1,133 @@
+"""EspeakSpeech against the real espeak-ng, decoded back with miniaudio."""
+
+from __future__ import annotations
+
+import array
+import shutil
+
+import miniaudio
+import pytest
+
+from storytime.errors import EngineError
+from storytime.local.speech_espeak import EspeakSpeech, sanitize_for_espeak
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed"),
+]
+
+ENGLISH = "Once upon a time, a little bear found a red balloon in the forest."
+KOREAN = "옛날 옛적에 작은 곰이 숲에서 빨간 풍선을 찾았어요."
+
+
+@pytest.fixture(scope="module")
+def speech() -> EspeakSpeech:
+    return EspeakSpeech()
+
+
+def decode(mp3: bytes) -> miniaudio.DecodedSoundFile:
+    assert mp3, "no MP3 bytes"
+    # Decode at the file's own layout (miniaudio.decode defaults to 2 ch, 44.1 kHz).
+    info = miniaudio.mp3_get_info(mp3)
+    return miniaudio.decode(
+        mp3,
+        output_format=miniaudio.SampleFormat.SIGNED16,
+        nchannels=info.nchannels,
+        sample_rate=info.sample_rate,
+    )
+
+
+def peak(sound: miniaudio.DecodedSoundFile) -> int:
+    samples = array.array("h", sound.samples)
+    return max(abs(s) for s in samples)
+
+
+def loud_samples(sound: miniaudio.DecodedSoundFile, threshold: int = 1000) -> int:
+    return sum(1 for s in array.array("h", sound.samples) if abs(s) > threshold)
+
+
+@pytest.mark.parametrize(("text", "voice"), [(ENGLISH, "en-us"), (KOREAN, "ko")])
+def test_speech_is_mp3_with_sound(speech, text, voice):
+    mp3 = speech.synthesize_mp3(text, voice)
+    assert mp3[:3] == b"ID3" or (mp3[0] == 0xFF and mp3[1] & 0xE0 == 0xE0)  # MPEG frame sync
+    sound = decode(mp3)
+    assert sound.nchannels == 1
+    assert sound.sample_rate == 22050  # espeak-ng's rate, kept
+    assert sound.duration > 1.0
+    assert peak(sound) > 1000
+    assert loud_samples(sound) > 1000
+
+
+def test_three_times_the_text_is_longer(speech):
+    short = decode(speech.synthesize_mp3(ENGLISH, "en-us")).duration
+    long = decode(speech.synthesize_mp3(" ".join([ENGLISH] * 3), "en-us")).duration
+    assert long / short > 1.5
+
+
+def test_korean_three_times_is_longer(speech):
+    short = decode(speech.synthesize_mp3(KOREAN, "ko")).duration
+    long = decode(speech.synthesize_mp3(" ".join([KOREAN] * 3), "ko")).duration
+    assert long / short > 1.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-v xx --path=/nonexistent the bear said",
+        "--help",
+        "- dash first",
+        "-\n-v ko\n",
+        "<speak><prosody rate='x-slow'>hello</prosody></speak>",
+        "<?xml version='1.0'?><speak>hello</speak> & goodbye",
+        "[[h@l'oU]] said the bear",
+        "bell \x07 and embedded \x01 commands",
+    ],
+)
+def test_hostile_looking_text_is_just_read(speech, text):
+    sound = decode(speech.synthesize_mp3(text, "en-us"))
+    assert sound.duration > 0.3
+    assert peak(sound) > 1000
+
+
+def test_option_looking_text_is_not_an_option(speech):
+    # If "--help" were taken as an option espeak-ng would print help, not speak.
+    sound = decode(speech.synthesize_mp3("--help", "en-us"))
+    assert peak(sound) > 1000
+
+
+def test_markup_is_spoken_not_obeyed(speech):
+    # Read as text, "<speak>" adds words; obeyed as SSML it would add nothing.
+    plain = decode(speech.synthesize_mp3("hello", "en-us")).duration
+    tagged = decode(speech.synthesize_mp3("<speak>hello</speak>", "en-us")).duration
+    assert tagged > plain * 1.5
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  ", "\x00\x01"])
+def test_empty_text_is_an_engine_error(speech, text):
+    with pytest.raises(EngineError):
+        speech.synthesize_mp3(text, "en-us")
+
+
+def test_unknown_voice_is_an_engine_error_with_espeaks_message(speech):
+    with pytest.raises(EngineError) as e:
+        speech.synthesize_mp3("hello", "xx-nonexistent")
+    assert "voice" in str(e.value).lower()
+
+
+@pytest.mark.parametrize("voice", ["-m", "--stdin", "", "en us", "en;rm"])
+def test_voice_names_that_look_like_options_are_refused(speech, voice):
+    with pytest.raises(EngineError):
+        speech.synthesize_mp3("hello", voice)
+
+
+def test_missing_binary_is_an_engine_error():
+    with pytest.raises(EngineError) as e:
+        EspeakSpeech(binary="/nonexistent/espeak-ng").synthesize_mp3("hello", "en-us")
+    assert "not installed" in str(e.value)
+
+
+def test_sanitize_for_espeak():
+    assert sanitize_for_espeak("a [[b]] c") == "a [ [b]] c"
+    assert "[[" not in sanitize_for_espeak("[[[[[")
+    assert sanitize_for_espeak("a\x01b\x00c\r\nd") == "a b c\nd"
+    assert sanitize_for_espeak("<speak>-v</speak>") == "<speak>-v</speak>"
