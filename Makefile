@@ -1,0 +1,47 @@
+# storytime: `make run` serves the API on http://127.0.0.1:$(STORYTIME_PORT);
+# `make test` runs every test. Both install what they need first.
+
+VENV ?= .venv
+PYTHON ?= python3
+STORYTIME_PORT ?= 8000
+STORYTIME_DATA ?= ./.storytime
+export STORYTIME_PORT STORYTIME_DATA
+
+# Debian packages: OCR (Tesseract with Korean and English), speech (espeak-ng),
+# and a Korean font the tests render pages with.
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum
+STAMP = $(VENV)/.installed
+
+.PHONY: run test test-fast bench system install clean
+
+run: system $(STAMP)
+	$(VENV)/bin/storytime serve
+
+test: system $(STAMP)
+	$(VENV)/bin/pytest
+
+# Everything but the real engines: seconds, for the edit-test loop.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not e2e"
+
+bench: system $(STAMP)
+	$(VENV)/bin/python bench/run.py
+
+install: system $(STAMP)
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "run as root, or: sudo apt-get install -y $$missing" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
