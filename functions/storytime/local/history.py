@@ -22,6 +22,7 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
         self.folder.mkdir(parents=True, exist_ok=True)
         self._poll = poll_seconds
         self._watchers: dict[str, threading.Thread] = {}
+        self._closing = threading.Event()
 
     def _file(self, execution_arn: str) -> Path:
         return self.folder / f"{execution_arn.rsplit(':', 1)[-1]}.json"
@@ -32,15 +33,24 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
 
     def _watch(self, execution_arn: str) -> None:
         seen = -1
-        while True:
-            status = super().status(execution_arn)
-            events = super().history(execution_arn)
+        while not self._closing.is_set():
+            try:
+                status = super().status(execution_arn)
+                events = super().history(execution_arn)
+            except self._sfn.exceptions.ExecutionDoesNotExist:
+                return  # the interpreter was shut down under us
             if len(events) != seen or status != "RUNNING":
                 self._archive(execution_arn, status or "UNKNOWN", events)
                 seen = len(events)
             if status != "RUNNING":
                 return
             time.sleep(self._poll)
+
+    def close(self, timeout: float = 5) -> None:
+        """Stop watching; what was archived so far stays readable."""
+        self._closing.set()
+        for watcher in list(self._watchers.values()):
+            watcher.join(timeout)
 
     def start(self, name: str, payload: dict) -> str:
         arn = super().start(name, payload)

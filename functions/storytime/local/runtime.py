@@ -88,6 +88,7 @@ class LocalRuntime:
         return resumed
 
     def close(self) -> None:
+        self.workflow.close()
         aws_bridge.uninstall(self.operations)
         self._mock.stop()
         self.records.close()

@@ -23,19 +23,20 @@ def _record(deps: Deps, page_id: str):
 def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
     """Which steps are already done, so a duplicate or a re-run skips them."""
     record = _record(deps, page_id)
+    progress = {"stage": "NEW", "notice": None, "textKey": record.text_key, "ocrKey": record.ocr_key,
+                "language": record.language, "characters": record.characters}
     if record.finished:
-        return {"stage": str(record.status), "notice": notice(record, recipient, deps.settings.media_base_url)}
-    if record.text_key:
-        return {"stage": "TEXT", "textKey": record.text_key, "language": record.language,
-                "characters": record.characters}
-    if record.ocr_key:
-        return {"stage": "OCR", "ocrKey": record.ocr_key}
-    return {"stage": "NEW"}
+        progress.update(stage=str(record.status), notice=notice(record, recipient, deps.settings.media_base_url))
+    elif record.text_key:
+        progress["stage"] = "TEXT"
+    elif record.ocr_key:
+        progress["stage"] = "OCR"
+    return progress
 
 
 def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
     """OCR output -> text in reading order. Writes by key, so a re-run never doubles text."""
-    if "TextDetections" in page:
+    if page.get("TextDetections") is not None:
         detections = page["TextDetections"]
         key = ocr_key(page_id)
         deps.objects.put(key, json.dumps({"TextDetections": detections}).encode(), "application/json")

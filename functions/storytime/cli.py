@@ -1,0 +1,141 @@
+"""storytime: serve the API, read one page, or show what the workflow did."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import mimetypes
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _data(args) -> Path:
+    return Path(args.data or os.environ.get("STORYTIME_DATA", ".storytime")).resolve()
+
+
+def _port(args) -> int:
+    return int(args.port or os.environ.get("STORYTIME_PORT", "8000"))
+
+
+def cmd_serve(args) -> int:
+    from storytime.local.runtime import LocalRuntime
+    from storytime.local.server import serve
+
+    port = _port(args)
+    data = _data(args)
+    runtime = LocalRuntime(data, f"http://{args.host}:{port}/media",
+                           smtp_url=os.environ.get("STORYTIME_SMTP_URL"))
+    server = serve(runtime, args.host, port)
+    print(f"storytime on http://{args.host}:{server.server_port}  (data in {data})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        runtime.close()
+    return 0
+
+
+def _follow(runtime, record_id: str) -> None:
+    """Print the workflow's progress until the page's execution ends."""
+    from storytime.local.console import progress
+
+    arn, shown = None, 0
+    while True:
+        record = runtime.records.get(record_id)
+        if record.execution_arn != arn:
+            arn, shown = record.execution_arn, 0
+        events = runtime.workflow.history(arn) if arn else []
+        for event in events[shown:]:
+            line = progress(event)
+            if line:
+                print(line, file=sys.stderr, flush=True)
+        shown = len(events)
+        if arn and runtime.workflow.status(arn) not in ("RUNNING", None):
+            runtime.workflow.wait(arn)
+            return
+        time.sleep(0.1)
+
+
+def cmd_read(args) -> int:
+    from storytime.local.runtime import LocalRuntime
+    from storytime.errors import StorytimeError
+    from storytime.service.results import retrieve
+    from storytime.service.uploads import accept_upload
+
+    photo = Path(args.photo)
+    data = _data(args)
+    runtime = LocalRuntime(data, data.joinpath("objects").as_uri(), resume=False)
+    try:
+        declared = mimetypes.guess_type(photo.name)[0]
+        try:
+            answer = accept_upload(runtime.deps, photo.read_bytes(), declared, args.email)
+        except StorytimeError as error:
+            print(f"storytime: {error.code}: {error}", file=sys.stderr)
+            return 2
+        record_id = answer.body["id"]
+        print(f"page {record_id}", file=sys.stderr)
+        if answer.status == 200:
+            print("already read: answering from the stored result", file=sys.stderr)
+        _follow(runtime, record_id)
+        result = retrieve(runtime.deps, record_id)
+        if result.status != 200:
+            print(f"storytime: {result.body.get('status')}: {result.body.get('message') or result.body.get('error')}",
+                  file=sys.stderr)
+            return 1
+        print(result.body["text"])
+        if args.output:
+            record = runtime.records.get(record_id)
+            Path(args.output).write_bytes(runtime.objects.get(record.audio_key))
+            print(f"audio written to {args.output}", file=sys.stderr)
+        return 0
+    finally:
+        runtime.close()
+
+
+def cmd_history(args) -> int:
+    from storytime.errors import StorytimeError
+    from storytime.local.console import describe
+    from storytime.local.runtime import LocalRuntime
+    from storytime.service.results import history
+
+    runtime = LocalRuntime(_data(args), "", resume=False)
+    try:
+        answer = history(runtime.deps, args.id)
+    except StorytimeError as error:
+        print(f"storytime: {error.code}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.close()
+    print(f"execution {answer.body['executionArn']}")
+    for event in answer.body["events"]:
+        print(describe(event))
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="storytime", description=__doc__)
+    parser.add_argument("--data", help="data folder (default $STORYTIME_DATA or ./.storytime)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, help="default $STORYTIME_PORT or 8000")
+    serve.set_defaults(run=cmd_serve)
+    read = sub.add_parser("read", help="read one photo aloud through the workflow, in-process")
+    read.add_argument("photo")
+    read.add_argument("-o", "--output", help="write the MP3 here")
+    read.add_argument("--email", help="who to notify (an e-mail lands in the outbox)")
+    read.set_defaults(run=cmd_read)
+    hist = sub.add_parser("history", help="the workflow events of a page, like the console")
+    hist.add_argument("id")
+    hist.set_defaults(run=cmd_history)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

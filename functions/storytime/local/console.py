@@ -1,0 +1,36 @@
+"""Execution events printed like the Step Functions console's event list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def _details(event: dict) -> dict:
+    for key, value in event.items():
+        if key.endswith("EventDetails") and isinstance(value, dict):
+            return value
+    return {}
+
+
+def describe(event: dict) -> str:
+    """One line: time, event type, and the state, resource or error it concerns."""
+    stamp = event.get("timestamp", "")
+    try:
+        stamp = datetime.fromisoformat(stamp).strftime("%H:%M:%S.%f")[:-3]
+    except (TypeError, ValueError):
+        pass
+    details = _details(event)
+    subject = details.get("name") or details.get("resource") or ""
+    if details.get("error"):
+        cause = (details.get("cause") or "").replace("\n", " ")
+        subject = f"{subject} {details['error']}: {cause[:120]}".strip()
+    return f"{stamp:12}  {event.get('id', ''):>3}  {event.get('type', ''):28}  {subject}"
+
+
+def progress(event: dict) -> str | None:
+    """The events worth showing while a page is read: states entered, failures, the end."""
+    kind = event.get("type", "")
+    if kind.endswith("StateEntered") or kind.endswith("Failed") or kind.startswith("Execution") \
+            or kind.endswith("TimedOut"):
+        return describe(event)
+    return None

@@ -1,0 +1,371 @@
+"""A local stand-in for AWS Rekognition ``DetectText``, built on Tesseract.
+
+``TesseractDetectText()(image_bytes)`` returns the same JSON shape Rekognition
+answers with::
+
+    {"TextDetections": [LINE..., WORD...], "TextModelVersion": "3.0"}
+
+* LINE items come first (``Id`` 0..n-1, Tesseract reading order), then WORD
+  items (``Id`` continuing from n, ``ParentId`` = the LINE's ``Id``), as
+  Rekognition orders them.
+* ``Geometry`` is normalised (0..1) to the image exactly as its pixels are
+  stored (EXIF orientation is *not* applied, as Rekognition does not apply it
+  to the coordinates it returns).
+* ``Polygon`` has 4 points in the text's own order: its top-left corner, then
+  clockwise as the text reads (top-right, bottom-right, bottom-left). For a
+  page photographed upside down the first point is therefore at the image's
+  lower right. ``BoundingBox`` is the axis-aligned box around the polygon.
+
+The page orientation (0/90/180/270) is decided from the text: Tesseract OSD
+first; when OSD fails or is unsure (few characters, low confidence, Hangul
+script) the candidate rotations are OCR'd and the one with the largest
+summed word confidence wins.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import warnings
+from dataclasses import dataclass, field
+
+import pytesseract
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from storytime.errors import EngineError
+
+TEXT_MODEL_VERSION = "3.0"
+
+# Clockwise rotation (degrees) that makes the page upright -> PIL transpose.
+_TRANSPOSE = {
+    90: Image.Transpose.ROTATE_270,   # PIL's ROTATE_* turn counter-clockwise
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_HANGUL_WORD = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+[.,!?;:'\")\]]*$")
+_HANGUL_START = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_ALNUM = re.compile(r"\w", re.UNICODE)
+# OSD script names for which Tesseract's orientation vote is not trusted and
+# for which page segmentation mode 3 tends to lose whole lines.
+_CJK_SCRIPTS = {"Hangul", "Korean", "Han", "HanS", "HanT", "Japanese", "Hiragana", "Katakana"}
+
+
+@dataclass
+class _Word:
+    text: str
+    conf: float
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass
+class _Line:
+    words: list[_Word] = field(default_factory=list)
+
+
+@dataclass
+class _Reading:
+    lines: list[_Line]
+    width: int          # size of the image Tesseract read (upright frame)
+    height: int
+    psm: int
+
+    @property
+    def words(self) -> list[_Word]:
+        return [w for line in self.lines for w in line.words]
+
+    @property
+    def score(self) -> float:
+        """Mean confidence x word count (= summed confidence) of real words."""
+        return sum(w.conf for w in self.words if _ALNUM.search(w.text))
+
+    @property
+    def mean_conf(self) -> float:
+        words = self.words
+        return sum(w.conf for w in words) / len(words) if words else 0.0
+
+    @property
+    def hangul_fraction(self) -> float:
+        text = "".join(w.text for w in self.words)
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return 0.0
+        return sum(1 for c in letters if _HANGUL.match(c)) / len(letters)
+
+
+class TesseractDetectText:
+    """Callable OCR engine answering like Rekognition ``DetectText``.
+
+    :param languages: Tesseract ``-l`` value, e.g. ``"kor+eng"``.
+    :param max_side: longer image side is scaled down to this many pixels
+        before OCR (runtime bound; coordinates are normalised so nothing
+        else changes).
+    :param target_text_height: small text is upscaled towards this height
+        (pixels) when the first reading finds it below ``min_text_height``.
+    :param osd_min_confidence: OSD orientation confidence below which OSD
+        is treated as unsure and the candidate rotations are OCR'd.
+    :param min_line_confidence: LINEs whose mean word confidence is below
+        this are dropped as noise (texture read as text).
+    :param timeout: seconds allowed per Tesseract run (0 = none).
+    """
+
+    def __init__(self, languages: str = "kor+eng", *, max_side: int = 2400,
+                 min_text_height: int = 20, target_text_height: int = 32,
+                 osd_min_confidence: float = 3.0, min_line_confidence: float = 40.0,
+                 timeout: float = 180, tesseract_cmd: str | None = None) -> None:
+        self.languages = languages
+        self.max_side = max_side
+        self.min_text_height = min_text_height
+        self.target_text_height = target_text_height
+        self.osd_min_confidence = osd_min_confidence
+        self.min_line_confidence = min_line_confidence
+        self.timeout = timeout
+        if tesseract_cmd:
+            pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
+
+    # ------------------------------------------------------------------ API
+    def __call__(self, image_bytes: bytes) -> dict:
+        image = self._open(image_bytes)
+        rotation, reading = self.detect_orientation(image)
+        if reading is None:
+            reading = self._read(self._rotate(image, rotation))
+        return self._response(reading, rotation)
+
+    def detect_orientation(self, image: Image.Image) -> tuple[int, _Reading | None]:
+        """Clockwise degrees (0/90/180/270) that make ``image`` upright.
+
+        Also returns the winning OCR reading when one was needed to decide,
+        so the caller does not read the page twice.
+        """
+        osd = self._osd(image)
+        if osd is not None:
+            rotate, conf, script = osd
+            if conf >= self.osd_min_confidence and script not in _CJK_SCRIPTS:
+                return rotate, None
+            candidates = [rotate, (rotate + 180) % 360]
+        else:
+            candidates = [0, 180]
+        psm = 4 if osd is not None and osd[2] in _CJK_SCRIPTS else None
+        best = self._best_of(image, candidates, psm)
+        if osd is None and best[1].mean_conf < 60:
+            # OSD could not vote and neither upright nor upside-down reads
+            # well: the page may be on its side.
+            side = self._best_of(image, [90, 270], psm)
+            if side[1].score > best[1].score:
+                best = side
+        return best
+
+    # ------------------------------------------------------------ internals
+    def _open(self, image_bytes: bytes) -> Image.Image:
+        if not isinstance(image_bytes, (bytes, bytearray, memoryview)) or not image_bytes:
+            raise EngineError("InvalidImageFormatException: empty or non-bytes image")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                image = Image.open(io.BytesIO(image_bytes))
+                image.load()
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+                Image.DecompressionBombError) as exc:
+            raise EngineError(f"InvalidImageFormatException: not a readable image ({exc})") from exc
+        image = self._grayscale(image)
+        longest = max(image.size)
+        if longest > self.max_side:
+            scale = self.max_side / longest
+            image = image.resize((max(1, round(image.width * scale)),
+                                  max(1, round(image.height * scale))), Image.LANCZOS)
+        return image
+
+    @staticmethod
+    def _grayscale(image: Image.Image) -> Image.Image:
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = image.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, rgba)
+        if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+            image = ImageOps.autocontrast(image.convert("F").convert("L")) \
+                if image.mode == "F" else image.point(lambda v: v / 256).convert("L")
+        return image.convert("L")
+
+    @staticmethod
+    def _rotate(image: Image.Image, rotation: int) -> Image.Image:
+        return image.transpose(_TRANSPOSE[rotation]) if rotation else image
+
+    def _osd(self, image: Image.Image) -> tuple[int, float, str] | None:
+        try:
+            osd = pytesseract.image_to_osd(image, config="--psm 0",
+                                           output_type=pytesseract.Output.DICT,
+                                           timeout=self.timeout)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
+        except (pytesseract.TesseractError, RuntimeError, ValueError, KeyError):
+            # "Too few characters", no text at all, invalid resolution: OSD
+            # has no opinion. The OCR comparison decides instead.
+            return None
+        try:
+            return int(osd["rotate"]) % 360, float(osd["orientation_conf"]), str(osd.get("script", ""))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _best_of(self, image: Image.Image, rotations: list[int],
+                 psm: int | None) -> tuple[int, _Reading]:
+        best: tuple[int, _Reading] | None = None
+        for rotation in dict.fromkeys(rotations):
+            reading = self._read(self._rotate(image, rotation), psm)
+            if best is None or reading.score > best[1].score:
+                best = rotation, reading
+        assert best is not None
+        return best
+
+    def _read(self, upright: Image.Image, psm: int | None = None) -> _Reading:
+        """OCR an upright page; pick the segmentation mode and scale."""
+        reading = self._tesseract(upright, psm or 3)
+        if psm is None and reading.hangul_fraction >= 0.3:
+            # Mode 3's layout analysis drops whole lines of Hangul; mode 4
+            # (one column, variable sizes) keeps them.
+            alternative = self._tesseract(upright, 4)
+            if alternative.score > reading.score:
+                reading = alternative
+        heights = [w.height for w in reading.words if w.conf >= 50 and _ALNUM.search(w.text)]
+        if heights:
+            height = statistics.median(heights)
+            factor = min(self.target_text_height / height, 4.0,
+                         self.max_side / max(upright.size))
+            if height < self.min_text_height and factor > 1.2:
+                bigger = upright.resize((round(upright.width * factor),
+                                         round(upright.height * factor)), Image.LANCZOS)
+                alternative = self._tesseract(bigger, reading.psm)
+                if alternative.score > reading.score:
+                    reading = alternative
+        return reading
+
+    def _tesseract(self, image: Image.Image, psm: int) -> _Reading:
+        try:
+            data = pytesseract.image_to_data(image, lang=self.languages,
+                                             config=f"--psm {psm}",
+                                             output_type=pytesseract.Output.DICT,
+                                             timeout=self.timeout)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
+        except pytesseract.TesseractError as exc:
+            raise EngineError(f"tesseract failed (languages {self.languages!r}): "
+                              f"{exc.message if hasattr(exc, 'message') else exc}") from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise EngineError(f"tesseract did not finish within {self.timeout}s: {exc}") from exc
+        lines: dict[tuple, _Line] = {}
+        for i, text in enumerate(data["text"]):
+            text = (text or "").strip()
+            try:
+                conf = float(data["conf"][i])
+            except (TypeError, ValueError):
+                continue
+            if not text or conf < 0:
+                continue
+            key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            lines.setdefault(key, _Line()).words.append(_Word(
+                text, conf, float(data["left"][i]), float(data["top"][i]),
+                float(data["width"][i]), float(data["height"][i])))
+        kept = []
+        for line in lines.values():
+            line.words = _merge_hangul_fragments(line.words)
+            mean = sum(w.conf for w in line.words) / len(line.words)
+            if mean < self.min_line_confidence or not any(_ALNUM.search(w.text) for w in line.words):
+                continue
+            kept.append(line)
+        return _Reading(kept, image.width, image.height, psm)
+
+    def _response(self, reading: _Reading, rotation: int) -> dict:
+        lines_out: list[dict] = []
+        words_out: list[dict] = []
+        word_id = sum(1 for _ in reading.lines)
+        for line_id, line in enumerate(reading.lines):
+            left = min(w.left for w in line.words)
+            top = min(w.top for w in line.words)
+            right = max(w.left + w.width for w in line.words)
+            bottom = max(w.top + w.height for w in line.words)
+            lines_out.append({
+                "DetectedText": " ".join(w.text for w in line.words),
+                "Type": "LINE",
+                "Id": line_id,
+                "Confidence": sum(w.conf for w in line.words) / len(line.words),
+                "Geometry": _geometry(left, top, right, bottom, reading, rotation),
+            })
+            for word in line.words:
+                words_out.append({
+                    "DetectedText": word.text,
+                    "Type": "WORD",
+                    "Id": word_id,
+                    "ParentId": line_id,
+                    "Confidence": float(word.conf),
+                    "Geometry": _geometry(word.left, word.top, word.left + word.width,
+                                          word.top + word.height, reading, rotation),
+                })
+                word_id += 1
+        return {"TextDetections": lines_out + words_out, "TextModelVersion": TEXT_MODEL_VERSION}
+
+
+def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
+    """Undo the spurious spaces Tesseract's Korean model puts between syllables.
+
+    Two neighbouring Hangul pieces are joined when the gap between them is
+    much smaller than the text height (a real word space in Korean print is
+    about a third of an em or more) and one of them is a lone syllable.
+    """
+    if len(words) < 2:
+        return words
+    heights = sorted(w.height for w in words)
+    text_height = heights[len(heights) // 2]
+    out = [words[0]]
+    for word in words[1:]:
+        prev = out[-1]
+        gap = word.left - (prev.left + prev.width)
+        prev_core = prev.text
+        if (_HANGUL_WORD.match(prev_core) and prev_core[-1:].isalpha()
+                and _HANGUL_START.match(word.text) and _HANGUL_WORD.match(word.text)
+                and (len(prev_core) == 1 or len(word.text.rstrip(".,!?;:'\")]")) == 1)
+                and gap < 0.3 * text_height):
+            left, top = min(prev.left, word.left), min(prev.top, word.top)
+            right = max(prev.left + prev.width, word.left + word.width)
+            bottom = max(prev.top + prev.height, word.top + word.height)
+            n_prev, n_word = len(prev.text), len(word.text)
+            out[-1] = _Word(prev.text + word.text,
+                            (prev.conf * n_prev + word.conf * n_word) / (n_prev + n_word),
+                            left, top, right - left, bottom - top)
+        else:
+            out.append(word)
+    return out
+
+
+def _geometry(left: float, top: float, right: float, bottom: float,
+              reading: _Reading, rotation: int) -> dict:
+    """Box in the upright frame -> Rekognition geometry in the original frame."""
+    w, h = reading.width, reading.height
+    corners = [(left / w, top / h), (right / w, top / h),
+               (right / w, bottom / h), (left / w, bottom / h)]   # text order
+    points = [_to_original(u, v, rotation) for u, v in corners]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return {
+        "BoundingBox": {"Width": max(xs) - min(xs), "Height": max(ys) - min(ys),
+                        "Left": min(xs), "Top": min(ys)},
+        "Polygon": [{"X": x, "Y": y} for x, y in points],
+    }
+
+
+def _to_original(u: float, v: float, rotation: int) -> tuple[float, float]:
+    """Normalised point in the upright image -> normalised point in the input.
+
+    ``rotation`` is the clockwise turn that was applied to the input.
+    """
+    u = min(max(u, 0.0), 1.0)
+    v = min(max(v, 0.0), 1.0)
+    if rotation == 90:
+        return v, 1.0 - u
+    if rotation == 180:
+        return 1.0 - u, 1.0 - v
+    if rotation == 270:
+        return 1.0 - v, u
+    return u, v

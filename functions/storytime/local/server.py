@@ -1,0 +1,112 @@
+"""The local HTTP server: API routes through the emulated gateway, media like CloudFront."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from storytime.local.gateway import compile_routes, decode_body, proxy_event
+from storytime.local.runtime import LocalRuntime
+
+log = logging.getLogger("storytime.server")
+MEDIA_PREFIX = "/media/"
+mimetypes.add_type("audio/mpeg", ".mp3")
+
+
+class StorytimeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # Twenty phones may upload at once; the default backlog of 5 refuses some.
+    request_queue_size = 128
+
+    def __init__(self, address, runtime: LocalRuntime):
+        super().__init__(address, RequestHandler)
+        self.runtime = runtime
+        self.routes = compile_routes()
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    server: StorytimeServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        log.info("%s %s", self.address_string(), format % args)
+
+    def _send(self, status: int, body: bytes, headers: dict) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, code: str, message: str, close: bool = False) -> None:
+        headers = {"Content-Type": "application/json"}
+        if close:
+            headers["Connection"] = "close"
+            self.close_connection = True
+        self._send(status, json.dumps({"error": code, "message": message}).encode(), headers)
+
+    def _read_body(self) -> bytes | None:
+        length = self.headers.get("Content-Length")
+        if self.command not in ("POST", "PUT"):
+            return b""
+        if length is None:
+            self._json(411, "LENGTH_REQUIRED", "Send a Content-Length header with the upload.", close=True)
+            return None
+        limit = self.server.runtime.settings.max_upload_bytes
+        # API Gateway refuses bodies over 10 MB before any Lambda runs; so do we.
+        if int(length) > limit + 64 * 1024:
+            self._drain(int(length))
+            self._json(413, "PAYLOAD_TOO_LARGE", f"The upload is larger than {limit // (1024 * 1024)} MB.", close=True)
+            return None
+        return self.rfile.read(int(length))
+
+    def _drain(self, length: int) -> None:
+        """Read a refused body away so the client sees our answer, not a reset."""
+        remaining = min(length, 256 * 1024 * 1024)
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 1 << 20))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+
+    def _media(self) -> None:
+        key = self.path.split("?", 1)[0][len(MEDIA_PREFIX):]
+        objects = self.server.runtime.objects
+        try:
+            path = objects.path(key)
+            data = path.read_bytes()
+        except Exception:
+            return self._json(404, "NOT_FOUND", "No such file.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self._send(200, data, {"Content-Type": content_type, "Cache-Control": "public, max-age=31536000, immutable"})
+
+    def _dispatch(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.startswith(MEDIA_PREFIX) and self.command in ("GET", "HEAD"):
+            return self._media()
+        matches = [(route, params) for route in self.server.routes if (params := route.match(path)) is not None]
+        if not matches:
+            return self._json(404, "NOT_FOUND", f"No route for {path}.")
+        method = "GET" if self.command == "HEAD" else self.command
+        chosen = next(((r, p) for r, p in matches if r.method == method), None)
+        if chosen is None:
+            allowed = ", ".join(sorted({r.method for r, _ in matches}))
+            return self._json(405, "METHOD_NOT_ALLOWED", f"{path} takes {allowed}.")
+        body = self._read_body()
+        if body is None:
+            return None
+        route, params = chosen
+        event = proxy_event(route, method, self.path, dict(self.headers.items()), body, params,
+                            self.client_address[0])
+        response = route.handler(event, None, deps=self.server.runtime.deps)
+        self._send(response["statusCode"], decode_body(response), response.get("headers") or {})
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _dispatch
+
+
+def serve(runtime: LocalRuntime, host: str, port: int) -> StorytimeServer:
+    return StorytimeServer((host, port), runtime)

@@ -1,0 +1,19 @@
+"""Fails loudly if a moto upgrade moves the table we patch (see storytime.local.moto_patch)."""
+
+import moto
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
+
+from storytime.local import moto_patch
+
+
+def test_moto_is_the_pinned_version():
+    assert moto.__version__ == "5.2.5"
+
+
+def test_the_error_name_table_exists_and_takes_our_names():
+    table = state_task_service_aws_sdk._SERVICE_ERROR_NAMES
+    assert isinstance(table, dict) and table.get("dynamodb") == "DynamoDb"
+    moto_patch.apply()
+    normalise = state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_service_error_name
+    assert normalise("rekognition") == "Rekognition"
+    assert normalise("polly") == "Polly"

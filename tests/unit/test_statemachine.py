@@ -1,0 +1,64 @@
+"""The ASL file itself: JSONPath only, a timeout on every Task, AWS error names, known placeholders."""
+
+import json
+
+import pytest
+
+from storytime.functions import FUNCTIONS
+from storytime.statemachine import definition_path, placeholders, substitute
+
+TEXT = definition_path().read_text("utf-8")
+ASL = json.loads(TEXT)
+
+
+def all_states(states=ASL["States"]):
+    for name, state in states.items():
+        yield name, state
+        if state["Type"] == "Map":
+            yield from all_states(state["ItemProcessor"]["States"])
+
+
+TASKS = [(n, s) for n, s in all_states() if s["Type"] == "Task"]
+
+
+def test_uses_jsonpath_not_jsonata():
+    assert ASL["QueryLanguage"] == "JSONPath"
+    assert "{%" not in TEXT
+
+
+@pytest.mark.parametrize("name,state", TASKS, ids=[n for n, _ in TASKS])
+def test_every_task_has_a_timeout_and_a_retry(name, state):
+    assert 0 < state["TimeoutSeconds"] <= 300
+    assert state["Retry"], name
+    for rule in state["Retry"]:
+        for error in rule["ErrorEquals"]:
+            assert error.startswith(("Lambda.", "Rekognition.", "Polly.", "SNS.", "States.")), error
+        assert rule.get("JitterStrategy", "FULL") == "FULL" or rule["ErrorEquals"] == ["States.Timeout"]
+
+
+def test_top_level_work_is_caught_into_record_failure():
+    for name, state in ASL["States"].items():
+        if state["Type"] in ("Task", "Map") and name not in ("RecordFailure", "Notify"):
+            assert state["Catch"][0]["Next"] == "RecordFailure", name
+
+
+def test_speech_is_plain_text_never_ssml():
+    start = dict(all_states())["StartSpeech"]
+    assert start["Parameters"]["TextType"] == "text"
+
+
+def test_placeholders_are_exactly_what_cdk_and_local_fill():
+    expected = {"MediaBucket", "NotifyTopicArn"} | {f"{n}FunctionArn" for n in FUNCTIONS}
+    assert placeholders(TEXT) == expected
+
+
+def test_substitution_leaves_context_paths_alone():
+    filled = substitute(TEXT, {p: "X" for p in placeholders(TEXT)})
+    assert "$$.Execution.Id" in filled and "${" not in filled
+    with pytest.raises(KeyError):
+        substitute(TEXT, {})
+
+
+def test_the_wait_takes_its_duration_from_the_input():
+    waits = [s for _, s in all_states() if s["Type"] == "Wait"]
+    assert waits and all("SecondsPath" in w and "Seconds" not in w for w in waits)
