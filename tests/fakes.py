@@ -93,3 +93,28 @@ class Flaky:
         if self.calls <= self.times:
             raise self.error
         return self.operation(params)
+
+
+class GatedOcr(FakeOcr):
+    """OCR that waits for the test to open the gate: keeps a page 'in progress'."""
+
+    def __init__(self, lines=None):
+        super().__init__(lines)
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    def __call__(self, image: bytes) -> dict:
+        self.entered.set()
+        self.gate.wait(60)
+        return super().__call__(image)
+
+
+def png_claiming_size(width: int, height: int) -> bytes:
+    """A valid small PNG whose header claims width x height (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    data = bytearray(page_photo(0, size=(2, 2)))
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])) & 0xFFFFFFFF)
+    return bytes(data)
