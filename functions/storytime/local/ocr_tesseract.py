@@ -24,17 +24,21 @@ summed word confidence wins.
 from __future__ import annotations
 
 import io
+import os
 import re
 import statistics
 import warnings
 from dataclasses import dataclass, field
 
 import pytesseract
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from storytime.errors import EngineError
 
 TEXT_MODEL_VERSION = "3.0"
+# Hangul pieces closer than this many text heights are one word (see
+# _merge_hangul_fragments).
+HANGUL_JOIN_GAP = 0.3
 
 # Clockwise rotation (degrees) that makes the page upright -> PIL transpose.
 _TRANSPOSE = {
@@ -111,12 +115,17 @@ class TesseractDetectText:
     :param min_line_confidence: LINEs whose mean word confidence is below
         this are dropped as noise (texture read as text).
     :param timeout: seconds allowed per Tesseract run (0 = none).
+    :param omp_thread_limit: sets ``OMP_THREAD_LIMIT`` for the tesseract
+        subprocesses unless the environment already sets it. Tesseract's
+        OpenMP threads oversubscribe small machines: on 2 cores one thread
+        is about twice as fast as the default. ``None`` leaves it alone.
     """
 
     def __init__(self, languages: str = "kor+eng", *, max_side: int = 2400,
                  min_text_height: int = 20, target_text_height: int = 32,
                  osd_min_confidence: float = 3.0, min_line_confidence: float = 40.0,
-                 timeout: float = 180, tesseract_cmd: str | None = None) -> None:
+                 timeout: float = 180, tesseract_cmd: str | None = None,
+                 omp_thread_limit: int | None = 1) -> None:
         self.languages = languages
         self.max_side = max_side
         self.min_text_height = min_text_height
@@ -126,6 +135,9 @@ class TesseractDetectText:
         self.timeout = timeout
         if tesseract_cmd:
             pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
+        if omp_thread_limit is not None:
+            # pytesseract starts tesseract with this process's environment.
+            os.environ.setdefault("OMP_THREAD_LIMIT", str(omp_thread_limit))
 
     # ------------------------------------------------------------------ API
     def __call__(self, image_bytes: bytes) -> dict:
@@ -185,9 +197,12 @@ class TesseractDetectText:
             rgba = image.convert("RGBA")
             background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
             image = Image.alpha_composite(background, rgba)
-        if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-            image = ImageOps.autocontrast(image.convert("F").convert("L")) \
-                if image.mode == "F" else image.point(lambda v: v / 256).convert("L")
+        if image.mode.startswith(("I", "F")):
+            # 16/32-bit grey: stretch its actual range onto 0..255.
+            image = image.convert("F")
+            low, high = image.getextrema()
+            scale = 255.0 / (high - low) if high > low else 0.0
+            image = image.point(lambda v: (v - low) * scale)
         return image.convert("L")
 
     @staticmethod
@@ -325,8 +340,7 @@ def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
         prev_core = prev.text
         if (_HANGUL_WORD.match(prev_core) and prev_core[-1:].isalpha()
                 and _HANGUL_START.match(word.text) and _HANGUL_WORD.match(word.text)
-                and (len(prev_core) == 1 or len(word.text.rstrip(".,!?;:'\")]")) == 1)
-                and gap < 0.3 * text_height):
+                and gap < HANGUL_JOIN_GAP * text_height):
             left, top = min(prev.left, word.left), min(prev.top, word.top)
             right = max(prev.left + prev.width, word.left + word.width)
             bottom = max(prev.top + prev.height, word.top + word.height)

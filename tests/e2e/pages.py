@@ -1,0 +1,57 @@
+"""Render synthetic book pages for the OCR tests (no rendered files are committed).
+
+Uses the Nanum fonts from Debian ``fonts-nanum`` so Korean text can be drawn.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+NANUM_DIR = Path("/usr/share/fonts/truetype/nanum")
+NANUM_MYEONGJO = NANUM_DIR / "NanumMyeongjo.ttf"
+NANUM_GOTHIC = NANUM_DIR / "NanumGothic.ttf"
+
+KOREAN_STORY = [
+    "옛날 옛적에 깊은 산속 작은 마을에",
+    "마음씨 착한 나무꾼이 살고 있었습니다.",
+    "나무꾼은 매일 아침 숲으로 가서",
+    "나무를 하고 저녁이 되면 집으로",
+    "돌아와 늙은 어머니를 돌보았습니다.",
+    "어느 날 나무꾼은 연못가에서",
+    "금도끼와 은도끼를 만났습니다.",
+]
+
+
+def default_font() -> Path:
+    for path in (NANUM_MYEONGJO, NANUM_GOTHIC):
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"no Nanum font in {NANUM_DIR} (install Debian fonts-nanum)")
+
+
+def render_page(lines: list[str], font: str | Path | None = None, size: int = 32,
+                rotate: int = 0, margin: int | None = None,
+                line_spacing: float = 1.6) -> bytes:
+    """Black text on a white page, one entry of ``lines`` per printed line.
+
+    ``rotate`` turns the finished page counter-clockwise by 0/90/180/270
+    degrees (as a phone with a wrong EXIF tag would deliver it). Returns PNG bytes.
+    """
+    if rotate % 90:
+        raise ValueError("rotate must be a multiple of 90")
+    face = ImageFont.truetype(str(font or default_font()), size)
+    margin = size * 2 if margin is None else margin
+    step = round(size * line_spacing)
+    width = max(round(face.getlength(line)) for line in lines) + 2 * margin
+    height = step * len(lines) + 2 * margin
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((margin, margin + i * step), line, font=face, fill=0)
+    if rotate % 360:
+        page = page.rotate(rotate % 360, expand=True)
+    buf = io.BytesIO()
+    page.save(buf, format="PNG")
+    return buf.getvalue()

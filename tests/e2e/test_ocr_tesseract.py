@@ -1,0 +1,167 @@
+"""TesseractDetectText against real Tesseract: Rekognition-shaped answers,
+text recognised, page orientation found from the text."""
+import io
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from storytime.errors import EngineError
+from storytime.local.ocr_tesseract import TesseractDetectText
+from tests.cer import cer
+from tests.e2e.pages import KOREAN_STORY, render_page
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TesseractDetectText()
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads((files("storytime.local") / "schemas" / "detect_text_response.json")
+                        .read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def ground_truth(name: str) -> str:
+    return (FIXTURES / f"{name}.gt.txt").read_text("utf-8")
+
+
+def png_rotated(data: bytes, degrees_ccw: int) -> bytes:
+    image = Image.open(io.BytesIO(data))
+    image = image.rotate(degrees_ccw, expand=True) if degrees_ccw else image
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def lines(response):
+    return [d for d in response["TextDetections"] if d["Type"] == "LINE"]
+
+
+def words(response):
+    return [d for d in response["TextDetections"] if d["Type"] == "WORD"]
+
+
+def text(response) -> str:
+    return "\n".join(d["DetectedText"] for d in lines(response))
+
+
+def rotate_point_ccw(x: float, y: float, degrees: int) -> tuple[float, float]:
+    """Where a normalised point lands when the image is turned counter-clockwise."""
+    if degrees == 90:
+        return y, 1 - x
+    if degrees == 180:
+        return 1 - x, 1 - y
+    if degrees == 270:
+        return 1 - y, x
+    return x, y
+
+
+@pytest.fixture(scope="module")
+def phototest(engine):
+    return engine(fixture_bytes("tesseract_phototest.png"))
+
+
+@pytest.fixture(scope="module")
+def phototest_rotated(engine):
+    data = fixture_bytes("tesseract_phototest.png")
+    return {deg: engine(png_rotated(data, deg)) for deg in (90, 180, 270)}
+
+
+def test_response_matches_rekognition_schema(phototest, validator):
+    validator.validate(phototest)
+    assert phototest["TextModelVersion"] == "3.0"
+
+
+def test_lines_then_words_with_parent_ids(phototest):
+    detections = phototest["TextDetections"]
+    n_lines = len(lines(phototest))
+    assert n_lines > 0
+    assert [d["Type"] for d in detections] == ["LINE"] * n_lines + ["WORD"] * (len(detections) - n_lines)
+    assert [d["Id"] for d in detections] == list(range(len(detections)))
+    for line in lines(phototest):
+        children = [w["DetectedText"] for w in words(phototest) if w["ParentId"] == line["Id"]]
+        assert " ".join(children) == line["DetectedText"]
+
+
+def test_phototest_is_read(phototest):
+    assert cer(ground_truth("tesseract_phototest.png"), text(phototest)) <= 0.05
+
+
+def test_upright_polygon_starts_top_left_and_goes_clockwise(phototest):
+    for d in phototest["TextDetections"]:
+        p = d["Geometry"]["Polygon"]
+        box = d["Geometry"]["BoundingBox"]
+        assert p[0]["X"] < p[1]["X"] and p[0]["Y"] < p[3]["Y"]        # TL, TR, BR, BL
+        assert p[0]["X"] == pytest.approx(box["Left"]) and p[0]["Y"] == pytest.approx(box["Top"])
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_rotated_page_gives_same_words(phototest, phototest_rotated, degrees):
+    rotated = phototest_rotated[degrees]
+    assert [w["DetectedText"] for w in words(rotated)] == [w["DetectedText"] for w in words(phototest)]
+    assert text(rotated) == text(phototest)
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_rotated_polygons_follow_the_text(phototest, phototest_rotated, degrees, validator):
+    rotated = phototest_rotated[degrees]
+    validator.validate(rotated)
+    for upright, turned in zip(phototest["TextDetections"], rotated["TextDetections"]):
+        for p, q in zip(upright["Geometry"]["Polygon"], turned["Geometry"]["Polygon"]):
+            x, y = rotate_point_ccw(p["X"], p["Y"], degrees)
+            assert q["X"] == pytest.approx(x, abs=0.01)
+            assert q["Y"] == pytest.approx(y, abs=0.01)
+
+
+def test_upside_down_first_point_is_lower_right_of_third(phototest_rotated):
+    for line in lines(phototest_rotated[180]):
+        p = line["Geometry"]["Polygon"]
+        assert p[0]["X"] > p[2]["X"] and p[0]["Y"] > p[2]["Y"]
+
+
+def test_photographed_book_page_is_read(engine):
+    response = engine(fixture_bytes("paddleocr_img_12.png"))
+    assert cer(ground_truth("paddleocr_img_12.png"), text(response)) <= 0.05
+
+
+@pytest.mark.parametrize("degrees", [0, 180])
+def test_korean_page_is_read(engine, validator, degrees):
+    response = engine(render_page(KOREAN_STORY, size=32, rotate=degrees))
+    validator.validate(response)
+    assert cer("\n".join(KOREAN_STORY), text(response)) <= 0.10
+    if degrees == 180:
+        for line in lines(response):
+            p = line["Geometry"]["Polygon"]
+            assert p[0]["X"] > p[2]["X"] and p[0]["Y"] > p[2]["Y"]
+
+
+def test_photo_without_text_has_almost_no_lines(engine, validator):
+    response = engine(fixture_bytes("darknet_eagle.jpg"))
+    validator.validate(response)
+    assert len(lines(response)) <= 1
+
+
+@pytest.mark.parametrize("payload", [b"", b"this is not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 64],
+                         ids=["empty", "text", "truncated-png"])
+def test_non_image_raises_engine_error(engine, payload):
+    with pytest.raises(EngineError):
+        engine(payload)
+
+
+def test_missing_language_raises_engine_error():
+    with pytest.raises(EngineError, match="tesseract"):
+        TesseractDetectText(languages="xxx_no_such_language")(fixture_bytes("tesseract_phototest.png"))

@@ -1,0 +1,89 @@
+"""Real photos through the real server, workflow and engines: text quality, audio, orientation."""
+
+import io
+
+import miniaudio
+import pytest
+from PIL import Image
+
+from tests.cer import cer
+from tests.e2e.conftest import fixture, read_aloud, truth
+from tests.e2e.pages import KOREAN_STORY, render_page
+
+pytestmark = pytest.mark.e2e
+
+
+def audio_seconds(client, result) -> float:
+    path = result["audioUrl"].split("127.0.0.1:0", 1)[1]
+    status, headers, mp3 = client.request("GET", path)
+    assert status == 200 and headers["Content-Type"] == "audio/mpeg"
+    decoded = miniaudio.decode(mp3, nchannels=1, sample_rate=22050)
+    assert max(abs(s) for s in decoded.samples[::50]) > 1000  # not silence
+    return decoded.duration
+
+
+@pytest.mark.parametrize("name", ["tesseract_phototest.png", "paddleocr_img_12.png"])
+def test_reads_real_pages_with_low_character_error_rate(real_service, name):
+    _, client = real_service
+    status, result = read_aloud(client, fixture(name), "image/png")
+    assert status == 200, result
+    score = cer(truth(name), result["text"])
+    print(f"CER {name}: {score:.4f}")
+    assert score <= 0.05
+    assert result["language"] == "en" and result["voice"] == "Joanna"
+    assert audio_seconds(client, result) > 5
+
+
+def test_audio_duration_grows_with_the_text(real_service):
+    _, client = real_service
+    short = ["The fox slept."]
+    long = ["The fox slept under the old oak tree.", "In the morning it ran to the river,",
+            "drank the cold water and watched the fish.", "Then it went home for breakfast."]
+    durations = []
+    for lines in (short, long):
+        status, result = read_aloud(client, render_page(lines), "image/png")
+        assert status == 200, result
+        durations.append(audio_seconds(client, result))
+    assert durations[1] > 2.5 * durations[0]
+
+
+def test_wrong_exif_tag_is_corrected_from_the_text(real_service):
+    """Pixels upright, tag says 'rotate 180°': after the tag the page is upside down; OCR must notice."""
+    _, client = real_service
+    image = Image.open(io.BytesIO(fixture("tesseract_phototest.png"))).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 3
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif.tobytes())
+    status, result = read_aloud(client, out.getvalue(), "image/jpeg")
+    assert status == 200, result
+    assert cer(truth("tesseract_phototest.png"), result["text"]) <= 0.05
+
+
+def test_korean_page_is_read_with_a_korean_voice(real_service):
+    _, client = real_service
+    status, result = read_aloud(client, render_page(KOREAN_STORY), "image/png")
+    assert status == 200, result
+    assert result["language"] == "ko" and result["voice"] == "Seoyeon"
+    assert cer("\n".join(KOREAN_STORY), result["text"]) <= 0.10
+    assert audio_seconds(client, result) > 3
+
+
+def test_heic_photo_is_accepted(real_service):
+    import pillow_heif
+
+    _, client = real_service
+    image = Image.open(io.BytesIO(fixture("tesseract_phototest.png"))).convert("RGB")
+    heif = pillow_heif.from_pillow(image)
+    out = io.BytesIO()
+    heif.save(out, quality=90)
+    status, result = read_aloud(client, out.getvalue(), "image/heic")
+    assert status == 200, result
+    assert cer(truth("tesseract_phototest.png"), result["text"]) <= 0.05
+
+
+def test_photo_without_text_answers_no_text(real_service):
+    runtime, client = real_service
+    status, result = read_aloud(client, fixture("darknet_eagle.jpg"), "image/jpeg")
+    assert status == 422 and result["status"] == "NO_TEXT"
+    assert any("no text" in p.read_text().lower() for p in (runtime.data / "outbox").glob("*.eml"))
