@@ -292,3 +292,38 @@ def test_page_number_shapes(text, expected):
 )
 def test_join_lines(lines, expected):
     assert cleanup.join_lines(lines) == expected
+
+
+def test_curved_lines_keep_the_engines_line_membership():
+    """A page curling near the spine: each line drifts down, so neighbours overlap vertically.
+
+    Without the engine's LINEs the words of two lines would interleave.
+    """
+    first = "the quick brown fox jumps over the lazy dog".split()
+    second = "and then it ran home to sleep until morning".split()
+    detections, ident = [], 0
+    for row, words in enumerate((first, second)):
+        line_id, ident = ident, ident + 1
+        x = 0.1
+        for n, word in enumerate(words):
+            top = 0.3 + row * 0.035 + n * 0.006  # slope: by the end of a line it has dropped a line height
+            detections.append(detection(word, "WORD", [(x, top), (x + 0.05, top), (x + 0.05, top + 0.03),
+                                                       (x, top + 0.03)], 0.0, 99.0, 100 + ident, line_id))
+            ident += 1
+            x += 0.07
+    assert read_page(detections) == " ".join(first + second)
+
+
+def test_stray_hangul_misreads_on_an_english_page_are_dropped():
+    page = Page()
+    for n in range(4):
+        page.line(f"line {n} of plain English words here", 0.1, 0.1 + n * PITCH)
+    page.line("오아", 0.8, 0.1 + 4 * PITCH)
+    assert "오아" not in read_page(page.detections())
+
+
+def test_english_words_on_a_korean_page_are_kept():
+    page = Page()
+    page.line("옛날 옛적에 작은 여우가 살았어요", 0.1, 0.1)
+    page.line("여우는 book 읽기를 좋아했어요", 0.1, 0.1 + PITCH)
+    assert read_page(page.detections()) == "옛날 옛적에 작은 여우가 살았어요 여우는 book 읽기를 좋아했어요"

@@ -35,6 +35,7 @@ class Item:
     right: float
     bottom: float
     order: int  # position in the input: the last tie-breaker, for determinism
+    line: int | None = None  # the engine's LINE (a WORD's ParentId), when it gave one
 
     @property
     def height(self) -> float:
@@ -133,11 +134,11 @@ def unrotate(points: list[Point], angle: float) -> list[Point]:
     return out
 
 
-def upright_item(text: str, points: list[Point], angle: float, order: int) -> Item:
+def upright_item(text: str, points: list[Point], angle: float, order: int, line: int | None = None) -> Item:
     turned = unrotate(points, angle)
     xs = [p[0] for p in turned]
     ys = [p[1] for p in turned]
-    return Item(text=text, left=min(xs), top=min(ys), right=max(xs), bottom=max(ys), order=order)
+    return Item(text=text, left=min(xs), top=min(ys), right=max(xs), bottom=max(ys), order=order, line=line)
 
 
 def median(values: Iterable[float], default: float = 0.0) -> float:

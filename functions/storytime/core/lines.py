@@ -5,8 +5,11 @@ regroup the WORDs: a word joins a line fragment when it sits on the same
 baseline (vertical overlap of at least half the smaller height) and follows
 closely (a horizontal gap of at most ~1.2 text heights, far wider than a word
 space yet narrower than a gutter). A word further away starts a new fragment,
-which is how columns survive this step. Once columns are known, fragments that
-share a row inside one column are merged back into a single line.
+which is how columns survive this step. Words the engine put on different
+LINEs never chain: on a curved page photo two neighbouring lines overlap
+vertically, and only the engine saw the pixels that tell them apart. Once
+columns are known, fragments that share a row inside one column, side by
+side, are merged back into a single line.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ def group_fragments(items: list[Item]) -> list[Line]:
                 continue
             if item.left < last.left:  # not to the right of the chain's end
                 continue
+            if None not in (item.line, last.line) and item.line != last.line:
+                continue
             score = (-overlap, abs(item.cy - last.cy), index)
             if best is None or score < best:
                 best, best_index = score, index
@@ -99,7 +104,8 @@ def merge_rows(fragments: list[Line]) -> list[Line]:
     for fragment in sorted(fragments, key=lambda f: (f.cy, f.left, f.order)):
         target = None
         for row in rows:
-            if _vertical_overlap(row.top, row.bottom, fragment.top, fragment.bottom) >= SAME_ROW_OVERLAP:
+            side_by_side = fragment.left >= row.right or fragment.right <= row.left
+            if side_by_side and _vertical_overlap(row.top, row.bottom, fragment.top, fragment.bottom) >= SAME_ROW_OVERLAP:
                 target = row
                 break
         if target is None:

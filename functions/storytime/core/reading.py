@@ -12,11 +12,13 @@ from __future__ import annotations
 from storytime.core import geometry
 from storytime.core.cleanup import is_page_number, join_lines, normalize_inline
 from storytime.core.columns import reading_blocks
+from storytime.core.language import is_hangul
 from storytime.core.lines import Line, group_fragments, merge_rows
 from storytime.core.paragraphs import split_paragraphs
 
 MIN_CONFIDENCE = 20.0
 GUTTER = 1.0  # minimum column gutter, in text heights
+STRAY_SCRIPT_SHARE = 0.1  # Hangul words rarer than this on a Latin page are misreads
 
 
 def _usable(detection: dict) -> bool:
@@ -35,14 +37,25 @@ def _usable(detection: dict) -> bool:
     return bool(geometry.corners(detection))
 
 
+def _drop_stray_hangul(detections: list[dict]) -> list[dict]:
+    """A Korean+English engine reads smudges on an English page as Hangul syllables.
+
+    On a page where Hangul words are rare, they are noise, not a gloss.
+    """
+    hangul = [d for d in detections if any(is_hangul(c) for c in d["DetectedText"])]
+    if not hangul or len(hangul) >= STRAY_SCRIPT_SHARE * len(detections):
+        return detections
+    return [d for d in detections if not any(is_hangul(c) for c in d["DetectedText"])]
+
+
 def _items(detections: list[dict]) -> list[geometry.Item]:
     usable = [d for d in detections if _usable(d)]
     words = [d for d in usable if d.get("Type") == "WORD"]
-    chosen = words or [d for d in usable if d.get("Type", "LINE") == "LINE"]
+    chosen = _drop_stray_hangul(words or [d for d in usable if d.get("Type", "LINE") == "LINE"])
     polygons = [geometry.corners(d) for d in chosen]
     angle = geometry.dominant_angle(polygons)
     return [
-        geometry.upright_item(normalize_inline(d["DetectedText"]), points, angle, order)
+        geometry.upright_item(normalize_inline(d["DetectedText"]), points, angle, order, d.get("ParentId"))
         for order, (d, points) in enumerate(zip(chosen, polygons))
     ]
 
