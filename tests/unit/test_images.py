@@ -268,9 +268,15 @@ def test_upright_jpeg_is_kept_byte_for_byte():
     assert out == PreparedImage(data, "image/jpeg", "jpg", 80, 40)
 
 
-def test_jpeg_with_orientation_1_is_kept():
-    data = encode(quadrants(), "JPEG", exif=exif_with(1))
+def test_jpeg_without_metadata_is_kept_byte_for_byte():
+    data = encode(quadrants(), "JPEG")
     assert prepare_upload(data, None).data == data
+
+
+def test_jpeg_with_exif_is_re_encoded_without_it():
+    data = encode(quadrants(), "JPEG", exif=exif_with(1))
+    out = prepare_upload(data, None)
+    assert out.data != data and not Image.open(io.BytesIO(out.data)).getexif()
 
 
 def test_upright_png_is_kept_byte_for_byte():
@@ -425,3 +431,11 @@ def test_every_refusal_is_a_bad_request():
     for data in (b"", b"hello"):
         with pytest.raises(BadRequest):
             prepare_upload(data, None)
+
+
+def test_exif_with_a_gps_position_is_not_kept():
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (59.0, 20.0, 0.0)}  # GPSInfo
+    prepared = prepare_upload(encode(quadrants(), "JPEG", exif=exif.tobytes()), "image/jpeg")
+    stored = Image.open(io.BytesIO(prepared.data))
+    assert not stored.getexif() and "exif" not in stored.info

@@ -249,7 +249,10 @@ def _normalise(im: Image.Image, original: bytes, fmt: str) -> PreparedImage:
     fits = (
         max(im.size) <= MAX_OUTPUT_SIDE and len(original) <= MAX_OUTPUT_BYTES
     )
-    if fmt in ("JPEG", "PNG") and not needs_rotation and fits:
+    # The stored page is served by link: a phone's EXIF (GPS position, camera
+    # serial) must not travel with it, so only metadata-free files pass as is.
+    has_exif = bool(im.getexif()) or "exif" in im.info
+    if fmt in ("JPEG", "PNG") and not needs_rotation and fits and not has_exif:
         return _prepared(original, out_format, im.size)
 
     upright = ImageOps.exif_transpose(im) if needs_rotation else im
