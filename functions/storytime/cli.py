@@ -39,23 +39,20 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _follow(runtime, record_id: str) -> None:
-    """Print the workflow's progress until the page's execution ends."""
+def _follow(runtime, execution_arn: str) -> None:
+    """Print the workflow's progress until the execution ends."""
     from storytime.local.console import progress
 
-    arn, shown = None, 0
+    shown = 0
     while True:
-        record = runtime.records.get(record_id)
-        if record.execution_arn != arn:
-            arn, shown = record.execution_arn, 0
-        events = runtime.workflow.history(arn) if arn else []
+        running = runtime.workflow.status(execution_arn) == "RUNNING"
+        events = runtime.workflow.history(execution_arn)
         for event in events[shown:]:
             line = progress(event)
             if line:
                 print(line, file=sys.stderr, flush=True)
         shown = len(events)
-        if arn and runtime.workflow.status(arn) not in ("RUNNING", None):
-            runtime.workflow.wait(arn)
+        if not running:
             return
         time.sleep(0.1)
 
@@ -80,7 +77,8 @@ def cmd_read(args) -> int:
         print(f"page {record_id}", file=sys.stderr)
         if answer.status == 200:
             print("already read: answering from the stored result", file=sys.stderr)
-        _follow(runtime, record_id)
+        if answer.execution_arn:
+            _follow(runtime, answer.execution_arn)
         result = retrieve(runtime.deps, record_id)
         if result.status != 200:
             print(f"storytime: {result.body.get('status')}: {result.body.get('message') or result.body.get('error')}",

@@ -86,6 +86,7 @@ def test_photo_without_text_answers_no_text(real_service):
     runtime, client = real_service
     status, result = read_aloud(client, fixture("darknet_eagle.jpg"), "image/jpeg")
     assert status == 422 and result["status"] == "NO_TEXT"
+    runtime.workflow.wait(result["executionArn"])  # the notice follows the record
     assert any("no text" in p.read_text().lower() for p in (runtime.data / "outbox").glob("*.eml"))
 
 

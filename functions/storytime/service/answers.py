@@ -10,3 +10,5 @@ class Answer:
     status: int
     body: dict
     headers: dict = field(default_factory=dict)
+    # The workflow execution this request started, if any (not sent to clients).
+    execution_arn: str | None = None

@@ -8,6 +8,8 @@ from storytime.core.records import Record, Status, image_key
 from storytime.service.answers import Answer
 from storytime.service.attempts import renotify, start_attempt
 from storytime.service.deps import Deps
+from dataclasses import replace
+
 from storytime.service.results import finished_answer, pending_answer
 
 
@@ -17,8 +19,8 @@ def accepted(record: Record) -> dict:
 
 def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
     if record.finished:
-        renotify(deps, record, recipient)
-        return finished_answer(deps, record)
+        arn = renotify(deps, record, recipient)
+        return replace(finished_answer(deps, record), execution_arn=arn)
     answer = pending_answer(deps, record)
     latest = deps.records.get(record.id)
     return Answer(202, accepted(latest), {"Retry-After": answer.headers["Retry-After"]})
@@ -40,5 +42,6 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
     if not deps.records.create(record):
         return duplicate(deps, deps.records.get(page_id), recipient)
     start_attempt(deps, record, recipient)
-    return Answer(202, accepted(deps.records.get(page_id)),
-                  {"Retry-After": str(settings.fresh_retry_after_seconds)})
+    started = deps.records.get(page_id)
+    return Answer(202, accepted(started), {"Retry-After": str(settings.fresh_retry_after_seconds)},
+                  execution_arn=started.execution_arn)

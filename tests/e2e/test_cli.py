@@ -1,0 +1,54 @@
+"""The storytime command: read one page through the workflow, then show its history."""
+
+import subprocess
+import sys
+
+import miniaudio
+import pytest
+
+from tests.cer import cer
+from tests.e2e.conftest import FIXTURES, truth
+
+pytestmark = pytest.mark.e2e
+
+
+def storytime(*args, data):
+    return subprocess.run([sys.executable, "-m", "storytime.cli", "--data", str(data), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_read_then_history(tmp_path):
+    out = tmp_path / "page.mp3"
+    photo = FIXTURES / "tesseract_phototest.png"
+    read = storytime("read", str(photo), "-o", str(out), data=tmp_path / "data")
+
+    assert read.returncode == 0, read.stderr
+    assert cer(truth("tesseract_phototest.png"), read.stdout) <= 0.05
+    for state in ("LoadProgress", "DetectText", "ExtractText", "StartSpeech", "RecordComplete", "Notify"):
+        assert state in read.stderr
+    assert miniaudio.mp3_get_info(out.read_bytes()).duration > 5
+
+    page_id = read.stderr.split("page ", 1)[1].split()[0]
+    history = storytime("history", page_id, data=tmp_path / "data")
+    assert history.returncode == 0, history.stderr
+    lines = history.stdout.splitlines()
+    assert lines[0].startswith("execution arn:aws:states:")
+    assert any("TaskStateEntered" in l and "DetectText" in l for l in lines)
+    assert "ExecutionSucceeded" in lines[-1]
+
+    again = storytime("read", str(photo), data=tmp_path / "data")
+    assert again.returncode == 0 and "already read" in again.stderr
+    assert "AlreadyFinished" in again.stderr and "DetectText" not in again.stderr
+    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 2
+
+
+def test_read_refuses_a_file_that_is_not_an_image(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("not a photo")
+    result = storytime("read", str(note), data=tmp_path / "data")
+    assert result.returncode == 2 and "UNSUPPORTED_MEDIA_TYPE" in result.stderr
+
+
+def test_history_of_an_unknown_page(tmp_path):
+    result = storytime("history", "f" * 64, data=tmp_path / "data")
+    assert result.returncode == 2 and "NOT_FOUND" in result.stderr
