@@ -28,11 +28,12 @@ def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
 
 def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None) -> Answer:
     settings = deps.settings
-    image = prepare_upload(data, declared_type, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
     page_id = content_id(data)
-    existing = deps.records.get(page_id)
+    existing = deps.records.get(page_id) if data else None
     if existing is not None:
+        # These exact bytes passed validation when they first came: answer at once.
         return duplicate(deps, existing, recipient)
+    image = prepare_upload(data, declared_type, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
     # Image first, then the record: a record never points at a missing image.
     # Same bytes -> same key, so racing uploads write identical objects.
     key = image_key(page_id, image.extension)
