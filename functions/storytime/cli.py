@@ -23,6 +23,7 @@ def cmd_serve(args) -> int:
     from storytime.local.runtime import LocalRuntime
     from storytime.local.server import serve
 
+    logging.getLogger("storytime").setLevel(logging.INFO)
     port = _port(args)
     data = _data(args)
     runtime = LocalRuntime(data, f"http://{args.host}:{port}/media",

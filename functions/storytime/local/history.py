@@ -32,6 +32,12 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
         write_durably(self._file(execution_arn), json.dumps(doc, ensure_ascii=False).encode())
 
     def _watch(self, execution_arn: str) -> None:
+        try:
+            self._follow(execution_arn)
+        finally:
+            self._watchers.pop(execution_arn, None)
+
+    def _follow(self, execution_arn: str) -> None:
         seen = -1
         while not self._closing.is_set():
             try:
