@@ -55,3 +55,25 @@ def render_page(lines: list[str], font: str | Path | None = None, size: int = 32
     buf = io.BytesIO()
     page.save(buf, format="PNG")
     return buf.getvalue()
+
+
+def photograph(png: bytes, angle: float = 3, blur: float = 1.0, quality: int = 70, seed: int = 1) -> bytes:
+    """Make a rendered page look photographed: on a darker table, turned by ``angle``
+    degrees, lit unevenly from one side, out of focus, grainy, JPEG-compressed."""
+    import random
+
+    from PIL import ImageFilter
+
+    page = Image.open(io.BytesIO(png)).convert("RGB")
+    page = page.rotate(angle, expand=True, fillcolor=(90, 80, 70), resample=Image.BICUBIC)
+    light = Image.linear_gradient("L").rotate(90).resize(page.size).point(lambda v: 160 + v * 95 // 255)
+    page = Image.blend(page, Image.composite(page, Image.new("RGB", page.size), light), 0.5)
+    page = page.filter(ImageFilter.GaussianBlur(blur))
+    rng, pixels = random.Random(seed), page.load()
+    for _ in range(page.size[0] * page.size[1] // 30):
+        x, y = rng.randrange(page.size[0]), rng.randrange(page.size[1])
+        grey = max(0, min(255, pixels[x, y][0] + rng.randrange(-40, 40)))
+        pixels[x, y] = (grey, grey, grey)
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=quality)
+    return out.getvalue()
