@@ -78,6 +78,14 @@ def test_multipart_needs_exactly_one_file(service, files, code):
     assert stored_nothing(runtime)
 
 
+def test_a_bad_email_address_is_refused_before_anything_is_stored(service):
+    runtime, client = service
+    body, kind = multipart([("page.jpg", jpeg(), "image/jpeg")], {"email": "Ann <ann@example.com>, bob@x"})
+    status, _, answer = client.upload(body, kind)
+    assert (status, answer["error"]) == (400, "MALFORMED_REQUEST") and "email" in answer["message"]
+    assert stored_nothing(runtime)
+
+
 def truncated_jpeg():
     data = jpeg((400, 300))
     return data[: len(data) // 2]

@@ -124,8 +124,8 @@ def test_write_is_atomic_temp_in_same_folder_fsynced_then_replaced(tmp_path, mon
             assert b"Subject: s" in f.read()  # complete before it gets its name
         return real_replace(src, dst)
 
-    monkeypatch.setattr(outbox_module.os, "fsync", fsync)
-    monkeypatch.setattr(outbox_module.os, "replace", replace)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
     Outbox(tmp_path).send(None, "s", "body")
     assert events == [("fsync", "file"), ("replace", True), ("fsync", "dir")]
 
@@ -134,7 +134,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(outbox_module.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
         Outbox(tmp_path).send(None, "s", "b")
     assert list(tmp_path.iterdir()) == []

@@ -20,21 +20,19 @@ folder itself is fsynced so the rename survives a crash. A reader that lists
 
 from __future__ import annotations
 
-import email.errors
 import email.policy
 import email.utils
-import os
 import smtplib
 import ssl
-import tempfile
 import uuid
 from datetime import datetime, timezone
-from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from storytime.errors import EngineError, MalformedRequest
+from storytime.core.addresses import plain_address
+from storytime.errors import EngineError
+from storytime.objects.files import write_durably
 
 DEFAULT_TO = "reader@localhost"
 
@@ -49,7 +47,7 @@ class Outbox:
         smtp_timeout_seconds: float = 30.0,
     ) -> None:
         self.folder = Path(folder)
-        self.sender = _single_address(sender, "sender")
+        self.sender = plain_address(sender, "sender")
         self.smtp_url = smtp_url or None
         self._smtp = _parse_smtp_url(smtp_url) if smtp_url else None
         self.smtp_timeout_seconds = smtp_timeout_seconds
@@ -73,7 +71,7 @@ class Outbox:
         # converts to CRLF on the wire.
         message = EmailMessage(policy=email.policy.default)
         message["From"] = self.sender
-        message["To"] = _single_address(to if to is not None else DEFAULT_TO, "recipient")
+        message["To"] = plain_address(to if to is not None else DEFAULT_TO, "recipient")
         # A subject is one line: fold any line breaks an OCR'd title may carry.
         message["Subject"] = " ".join(str(subject).split())
         message["Date"] = email.utils.formatdate(usegmt=True)
@@ -84,25 +82,9 @@ class Outbox:
     # ------------------------------------------------------------------
 
     def _write(self, message: EmailMessage) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
         now = datetime.now(timezone.utc)
-        name = f"{now:%Y%m%dT%H%M%S.%fZ}-{uuid.uuid4().hex[:12]}.eml"
-        final = self.folder / name
-        data = message.as_bytes()
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_dir(self.folder)
+        final = self.folder / f"{now:%Y%m%dT%H%M%S.%fZ}-{uuid.uuid4().hex[:12]}.eml"
+        write_durably(final, message.as_bytes())
         return final
 
     def _deliver(self, message: EmailMessage, path: Path) -> None:
@@ -126,20 +108,6 @@ class Outbox:
             ) from exc
 
 
-def _single_address(value: str, what: str) -> str:
-    """``value`` if it is exactly one plain addr-spec, else MalformedRequest."""
-    if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
-        raise MalformedRequest(f"The {what} email address is not valid.")
-    text = value.strip()
-    try:
-        address = Address(addr_spec=text)
-    except (ValueError, IndexError, TypeError, email.errors.HeaderParseError) as exc:
-        raise MalformedRequest(f"The {what} email address {text!r} is not valid.") from exc
-    if not address.username or not address.domain or address.addr_spec != text:
-        raise MalformedRequest(f"The {what} email address {text!r} is not valid.")
-    return address.addr_spec
-
-
 def _parse_smtp_url(url: str) -> tuple[bool, str, int, str | None, str | None]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -155,17 +123,3 @@ def _parse_smtp_url(url: str) -> tuple[bool, str, int, str | None, str | None]:
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     return secure, parts.hostname, port or (465 if secure else 25), user, password
-
-
-def _fsync_dir(folder: Path) -> None:
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        fd = os.open(folder, flags)
-    except OSError:  # e.g. Windows cannot open a directory
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse fsync on a directory
-    finally:
-        os.close(fd)

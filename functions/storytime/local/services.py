@@ -6,6 +6,7 @@ Each builder returns ``{"service.Operation": callable}`` for :mod:`aws_bridge`.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import traceback
 import uuid
@@ -15,6 +16,7 @@ from storytime.core.language import espeak_voice_for_polly
 from storytime.errors import EngineError, StoredDataMissing
 from storytime.local.aws_bridge import ServiceError, streaming
 
+log = logging.getLogger("storytime.local")
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 
@@ -123,8 +125,12 @@ def sns_operations(outbox, topic_arn: str) -> dict:
             raise ServiceError("NotFoundException", "Topic does not exist", 404)
         attributes = params.get("MessageAttributes") or {}
         recipient = (attributes.get("recipient") or {}).get("StringValue")
-        outbox.send(recipient if recipient and "@" in recipient else None,
-                    params.get("Subject") or "storytime", params["Message"])
+        try:
+            outbox.send(recipient, params.get("Subject") or "storytime", params["Message"])
+        except EngineError as error:
+            # The .eml is in the outbox; only the SMTP copy failed. Publishing
+            # again would write the message twice, so report and carry on.
+            log.warning("notification kept in the outbox only: %s", error)
         return {"MessageId": str(uuid.uuid4())}
 
     return {"sns.Publish": publish}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storytime.core.addresses import plain_address
 from storytime.core.content_id import content_id
 from storytime.core.images import prepare_upload
 from storytime.core.records import Record, Status, image_key
@@ -28,6 +29,8 @@ def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
 
 def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None) -> Answer:
     settings = deps.settings
+    if recipient:
+        recipient = plain_address(recipient)
     page_id = content_id(data)
     existing = deps.records.get(page_id) if data else None
     if existing is not None:
