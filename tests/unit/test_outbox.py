@@ -13,7 +13,6 @@ import stat
 import pytest
 
 from storytime.errors import EngineError, MalformedRequest
-from storytime.local import outbox as outbox_module
 from storytime.local.outbox import Outbox
 
 NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}\.eml")

@@ -118,3 +118,28 @@ def test_lambda_errors_carry_the_exception_class_name(tmp_path, engines):
         assert "TextTooLong" in failures(history)
     finally:
         small.close()
+
+
+def test_a_restart_resumes_interrupted_pages_but_not_failed_ones(tmp_path, engines):
+    from storytime.core.records import Record, Status
+    from storytime.local.runtime import LocalRuntime
+
+    first = LocalRuntime(tmp_path / "d", "http://m", engines=engines)
+    for n, status in enumerate((Status.PROCESSING, Status.FAILED)):
+        photo = page_photo(40 + n)
+        key = f"images/{n}.png"
+        first.objects.put(key, photo, "image/png")
+        first.records.create(Record(id=f"{n}" * 64, status=status, image_key=key, image_type="image/png",
+                                    created_at=1.0, attempts=1, attempt_at=1.0,
+                                    execution_arn=f"arn:aws:states:us-east-1:123456789012:execution:storytime:{n}"))
+    first.close()
+
+    second = LocalRuntime(tmp_path / "d", "http://m", engines=engines)
+    try:
+        interrupted, failed = second.records.get("0" * 64), second.records.get("1" * 64)
+        assert interrupted.attempts == 2 and failed.attempts == 1
+        second.workflow.wait(interrupted.execution_arn)
+        assert second.records.get("0" * 64).status == "COMPLETE"
+        assert second.records.get("1" * 64).status == "FAILED"
+    finally:
+        second.close()

@@ -16,6 +16,7 @@ from storytime.local import aws_bridge, moto_patch
 from storytime.local.history import ArchivingWorkflow
 from storytime.local.services import (ACCOUNT, REGION, function_arn, lambda_operations, polly_operations,
                                       rekognition_operations, sns_operations)
+from storytime.core.records import Status
 from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
 from storytime.service.attempts import start_attempt
@@ -80,10 +81,15 @@ class LocalRuntime:
             self.resume_unfinished()
 
     def resume_unfinished(self) -> int:
-        """After a restart nothing is running: start every unfinished page again, skipping done steps."""
+        """After a restart nothing is running: pages that were under way start again, skipping done steps.
+
+        FAILED pages wait for a retrieve (the 60 s fail-over), so a page that
+        always fails is not retried on every start.
+        """
         resumed = 0
         for record in self.records.unfinished():
-            if record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING":
+            interrupted = record.status in (Status.QUEUED, Status.PROCESSING)
+            if interrupted and (record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING"):
                 resumed += start_attempt(self.deps, record)
         return resumed
 
