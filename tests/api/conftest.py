@@ -7,6 +7,7 @@ import pytest
 from storytime.local.runtime import Engines, LocalRuntime
 from storytime.local.server import serve
 from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr
+from tests.schemas import check_answer
 
 
 class Client:
@@ -21,6 +22,8 @@ class Client:
             raw = response.read()
             kind = response.getheader("Content-Type", "")
             payload = json.loads(raw) if kind.startswith("application/json") else raw
+            if kind.startswith("application/json"):
+                check_answer(method, path, response.status, payload)
             return response.status, dict(response.getheaders()), payload
         finally:
             conn.close()
