@@ -97,7 +97,7 @@ def cmd_read(args) -> int:
 
 def cmd_history(args) -> int:
     from storytime.errors import StorytimeError
-    from storytime.local.console import describe
+    from storytime.local.console import describe_all
     from storytime.local.runtime import LocalRuntime
     from storytime.service.results import history
 
@@ -110,8 +110,8 @@ def cmd_history(args) -> int:
     finally:
         runtime.close()
     print(f"execution {answer.body['executionArn']}")
-    for event in answer.body["events"]:
-        print(describe(event))
+    for line in describe_all(answer.body["events"]):
+        print(line)
     return 0
 
 

@@ -27,6 +27,27 @@ def describe(event: dict) -> str:
     return f"{stamp:12}  {event.get('id', ''):>3}  {event.get('type', ''):28}  {subject}"
 
 
+def describe_all(events: list[dict]) -> list[str]:
+    """Every event, with the state it belongs to and retries made visible.
+
+    Step Functions shows a retry as a failed task followed by the same task
+    scheduled again; we say so.
+    """
+    lines, state, failures = [], "", 0
+    for event in events:
+        kind = event.get("type", "")
+        details = _details(event)
+        if kind.endswith("StateEntered"):
+            state, failures = details.get("name", ""), 0
+        line = describe(event)
+        if kind.endswith("Failed") and details.get("error"):
+            failures += 1
+        elif kind.endswith("Scheduled") and failures:
+            line += f"  (retry {failures} of {state})"
+        lines.append(line)
+    return lines
+
+
 def progress(event: dict) -> str | None:
     """The events worth showing while a page is read: states entered, failures, the end."""
     kind = event.get("type", "")
