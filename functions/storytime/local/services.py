@@ -10,6 +10,7 @@ import logging
 import threading
 import traceback
 import uuid
+from collections import OrderedDict
 from types import SimpleNamespace
 
 from storytime.core.language import espeak_voice_for_polly
@@ -18,6 +19,7 @@ from storytime.local.aws_bridge import ServiceError, streaming
 
 log = logging.getLogger("storytime.local")
 REGION = "us-east-1"
+KEPT_SPEECH_TASKS = 10_000
 ACCOUNT = "123456789012"
 
 
@@ -81,7 +83,8 @@ def polly_operations(speech, objects, bucket: str) -> dict:
     Synthesis happens inside Start, so the task is already ``completed`` and
     the workflow's Choice skips its Wait: no idle polling on one machine.
     """
-    tasks: dict[str, dict] = {}
+    # Recent tasks only: the workflow asks about a task within seconds of starting it.
+    tasks: OrderedDict[str, dict] = OrderedDict()
     lock = threading.Lock()
 
     def start(params):
@@ -105,6 +108,8 @@ def polly_operations(speech, objects, bucket: str) -> dict:
             task.update(TaskStatus="failed", TaskStatusReason=str(error))
         with lock:
             tasks[task_id] = task
+            while len(tasks) > KEPT_SPEECH_TASKS:
+                tasks.popitem(last=False)
         return {"SynthesisTask": dict(task)}
 
     def get(params):
