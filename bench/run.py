@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from storytime.local.runtime import Engines, LocalRuntime  # noqa: E402
 from storytime.service.uploads import accept_upload  # noqa: E402
+
 from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech, page_photo  # noqa: E402
 
 PAGES = ["tesseract_phototest.png", "paddleocr_img_12.png", "pagedewarp_boston_cooking_a.jpg"]
@@ -88,7 +89,7 @@ def workflow_overhead(data: Path, pages: int = 20) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = {
-            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "real_pages": real_pages(Path(tmp) / "real"),
             "workflow_with_instant_engines": workflow_overhead(Path(tmp) / "fake"),
         }

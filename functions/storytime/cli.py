@@ -59,8 +59,8 @@ def _follow(runtime, execution_arn: str) -> None:
 
 
 def cmd_read(args) -> int:
-    from storytime.local.runtime import LocalRuntime
     from storytime.errors import StorytimeError
+    from storytime.local.runtime import LocalRuntime
     from storytime.service.results import retrieve
     from storytime.service.uploads import accept_upload
 

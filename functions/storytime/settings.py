@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass
 
 _ENV = {
     "bucket": "STORYTIME_BUCKET",
@@ -47,7 +47,7 @@ class Settings:
     max_text_chars: int = 100_000
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         values = {}
         for field, name in _ENV.items():

@@ -3,9 +3,9 @@ import json
 import threading
 
 import pytest
-
 from storytime.local.runtime import Engines, LocalRuntime
 from storytime.local.server import serve
+
 from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr
 from tests.schemas import check_answer
 

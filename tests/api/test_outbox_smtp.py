@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-
 from storytime.errors import EngineError
 from storytime.local.outbox import Outbox
 

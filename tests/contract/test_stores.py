@@ -5,7 +5,6 @@ import threading
 import boto3
 import pytest
 from moto import mock_aws
-
 from storytime.core.records import Record, Status
 from storytime.errors import NotFound, StoredDataMissing
 from storytime.objects.files import FileObjectStore

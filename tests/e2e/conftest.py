@@ -4,9 +4,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from storytime.local.runtime import LocalRuntime
 from storytime.local.server import serve
+
 from tests.api.conftest import Client
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

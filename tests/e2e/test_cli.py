@@ -33,7 +33,7 @@ def test_read_then_history(tmp_path):
     assert history.returncode == 0, history.stderr
     lines = history.stdout.splitlines()
     assert lines[0].startswith("execution arn:aws:states:")
-    assert any("TaskStateEntered" in l and "DetectText" in l for l in lines)
+    assert any("TaskStateEntered" in line and "DetectText" in line for line in lines)
     assert "ExecutionSucceeded" in lines[-1]
 
     again = storytime("read", str(photo), data=tmp_path / "data")

@@ -7,7 +7,6 @@ import shutil
 
 import miniaudio
 import pytest
-
 from storytime.errors import EngineError
 from storytime.local.speech_espeak import EspeakSpeech, sanitize_for_espeak
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from storytime.core.chunks import split_for_speech
 
 STORY = (

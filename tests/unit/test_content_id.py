@@ -1,7 +1,6 @@
 import hashlib
 
 import pytest
-
 from storytime.core.content_id import content_id, is_content_id
 
 
@@ -11,7 +10,7 @@ def test_content_id_is_sha256_hex():
 
 
 def test_content_id_is_stable_and_discriminating():
-    assert content_id(b"abc") == content_id(bytes(b"abc"))
+    assert content_id(b"abc") == content_id(b"abc")
     assert content_id(b"abc") != content_id(b"abd")
 
 

@@ -10,7 +10,6 @@ import zlib
 import pillow_heif
 import pytest
 from PIL import Image, ImageFile
-
 from storytime.core import images
 from storytime.core.images import PreparedImage, prepare_upload
 from storytime.errors import (

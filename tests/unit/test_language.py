@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from storytime.core.language import Voice, detect_language, espeak_voice_for_polly, voice_for
 
 

@@ -2,7 +2,6 @@
 
 import moto
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
-
 from storytime.local import moto_patch
 
 

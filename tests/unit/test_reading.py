@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from storytime.core import cleanup
 from storytime.core.reading import read_page
 
@@ -41,7 +40,7 @@ class Page:
         height: float = LINE_H,
         confidence: float = 99.0,
         line_item: bool = True,
-    ) -> "Page":
+    ) -> Page:
         """Words of text laid out left to right, one char_w per char and per space."""
         line_id = self._id() if line_item else None
         words = text.split()

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from storytime.functions import FUNCTIONS
 from storytime.statemachine import definition_path, placeholders, substitute
 

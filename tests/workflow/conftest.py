@@ -1,6 +1,6 @@
 import pytest
-
 from storytime.local.runtime import Engines, LocalRuntime
+
 from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech
 
 

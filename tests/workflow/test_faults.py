@@ -1,9 +1,10 @@
 """Fault injection: AWS error names, Retry with backoff, Catch -> FAILED record -> failure notice."""
 
+from storytime.errors import EngineError
 from storytime.local import aws_bridge
 from storytime.local.aws_bridge import ServiceError
-from storytime.errors import EngineError
 from storytime.service.results import retrieve
+
 from tests.fakes import Flaky, page_photo
 from tests.workflow.helpers import entered, failures, run_page
 

@@ -4,6 +4,7 @@ import time
 
 from storytime.service.results import retrieve
 from storytime.service.uploads import accept_upload
+
 from tests.fakes import FakeOcr, page_photo
 from tests.workflow.helpers import entered, run_page
 

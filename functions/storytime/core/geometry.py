@@ -17,8 +17,8 @@ keeps baselines horizontal, which is all the ordering needs.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 Point = tuple[float, float]
 

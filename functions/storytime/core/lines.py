@@ -105,7 +105,8 @@ def merge_rows(fragments: list[Line]) -> list[Line]:
         target = None
         for row in rows:
             side_by_side = fragment.left >= row.right or fragment.right <= row.left
-            if side_by_side and _vertical_overlap(row.top, row.bottom, fragment.top, fragment.bottom) >= SAME_ROW_OVERLAP:
+            overlap = _vertical_overlap(row.top, row.bottom, fragment.top, fragment.bottom)
+            if side_by_side and overlap >= SAME_ROW_OVERLAP:
                 target = row
                 break
         if target is None:

@@ -51,13 +51,13 @@ class Record:
         return {k: v for k, v in item.items() if v is not None}
 
     @classmethod
-    def from_item(cls, item: dict) -> "Record":
+    def from_item(cls, item: dict) -> Record:
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in item.items() if k in names}
         values["status"] = Status(values["status"])
         return cls(**values)
 
-    def with_changes(self, **changes) -> "Record":
+    def with_changes(self, **changes) -> Record:
         if "status" in changes:
             changes["status"] = Status(changes["status"])
         return replace(self, **changes)

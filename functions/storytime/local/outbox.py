@@ -25,7 +25,7 @@ import email.utils
 import smtplib
 import ssl
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -82,7 +82,7 @@ class Outbox:
     # ------------------------------------------------------------------
 
     def _write(self, message: EmailMessage) -> Path:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         final = self.folder / f"{now:%Y%m%dT%H%M%S.%fZ}-{uuid.uuid4().hex[:12]}.eml"
         write_durably(final, message.as_bytes())
         return final

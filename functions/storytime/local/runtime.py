@@ -11,12 +11,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from storytime.core.records import Status
 from storytime.functions import FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
 from storytime.local.history import ArchivingWorkflow
-from storytime.local.services import (ACCOUNT, REGION, function_arn, lambda_operations, polly_operations,
-                                      rekognition_operations, sns_operations)
-from storytime.core.records import Status
+from storytime.local.services import (
+    ACCOUNT,
+    REGION,
+    function_arn,
+    lambda_operations,
+    polly_operations,
+    rekognition_operations,
+    sns_operations,
+)
 from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
 from storytime.service.attempts import start_attempt
@@ -47,8 +54,8 @@ def default_engines(data: Path, smtp_url: str | None) -> Engines:
 class LocalRuntime:
     def __init__(self, data: Path, media_base_url: str, engines: Engines | None = None,
                  settings: dict | None = None, smtp_url: str | None = None, resume: bool = True):
-        from moto import mock_aws
         import boto3
+        from moto import mock_aws
 
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
@@ -89,7 +96,9 @@ class LocalRuntime:
         resumed = 0
         for record in self.records.unfinished():
             interrupted = record.status in (Status.QUEUED, Status.PROCESSING)
-            if interrupted and (record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING"):
+            if not interrupted:
+                continue
+            if record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING":
                 resumed += start_attempt(self.deps, record)
         return resumed
 

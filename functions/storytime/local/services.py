@@ -57,11 +57,13 @@ def _read_image(params, objects, bucket) -> bytes:
         return image["Bytes"]
     s3 = image.get("S3Object") or {}
     if s3.get("Bucket") != bucket:
-        raise ServiceError("InvalidS3ObjectException", f"Unable to get object metadata from S3 bucket {s3.get('Bucket')}.")
+        raise ServiceError("InvalidS3ObjectException", f"Unable to get object from S3 bucket {s3.get('Bucket')}.")
     try:
         return objects.get(s3.get("Name", ""))
     except StoredDataMissing:
-        raise ServiceError("InvalidS3ObjectException", "Unable to get object metadata from S3. Check object key, region and/or access permissions.") from None
+        raise ServiceError("InvalidS3ObjectException",
+                           "Unable to get object metadata from S3. Check object key, region and/or access "
+                           "permissions.") from None
 
 
 def rekognition_operations(ocr, objects, bucket: str) -> dict:
@@ -116,7 +118,8 @@ def polly_operations(speech, objects, bucket: str) -> dict:
         with lock:
             task = tasks.get(params.get("TaskId", ""))
         if task is None:
-            raise ServiceError("SynthesisTaskNotFoundException", "The Speech Synthesis task with requested Task ID cannot be found.")
+            raise ServiceError("SynthesisTaskNotFoundException",
+                               "The Speech Synthesis task with requested Task ID cannot be found.")
         return {"SynthesisTask": dict(task)}
 
     return {"polly.StartSpeechSynthesisTask": start, "polly.GetSpeechSynthesisTask": get}

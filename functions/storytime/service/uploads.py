@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storytime.core.addresses import plain_address
 from storytime.core.content_id import content_id
 from storytime.core.images import prepare_upload
@@ -9,8 +11,6 @@ from storytime.core.records import Record, Status, image_key
 from storytime.service.answers import Answer
 from storytime.service.attempts import renotify, start_attempt
 from storytime.service.deps import Deps
-from dataclasses import replace
-
 from storytime.service.results import finished_answer, pending_answer
 
 
