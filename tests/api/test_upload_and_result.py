@@ -204,3 +204,12 @@ def test_unknown_route_and_wrong_method(client):
     assert client.request("GET", "/nope")[0] == 404
     status, _, body = client.request("GET", "/upload")
     assert (status, body["error"]) == (405, "METHOD_NOT_ALLOWED")
+
+
+def test_a_body_far_over_the_limit_is_refused_by_the_gateway(service):
+    """Like API Gateway's 10 MB cap: refused before any handler runs, and the client still gets JSON."""
+    runtime, client = service
+    status, _, answer = client.upload(b"\xff\xd8\xff" + b"0" * (12 * 1024 * 1024), "image/jpeg")
+    assert (status, answer["error"]) == (413, "PAYLOAD_TOO_LARGE")
+    assert stored_nothing(runtime)
+    assert client.request("GET", "/health")[0] == 200
