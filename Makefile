@@ -12,17 +12,21 @@ export STORYTIME_PORT STORYTIME_DATA
 SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum
 STAMP = $(VENV)/.installed
 
-.PHONY: run test test-fast bench system install clean
+.PHONY: run test test-fast lint bench system install clean
 
 run: system $(STAMP)
 	$(VENV)/bin/storytime serve
 
 test: system $(STAMP)
+	$(VENV)/bin/ruff check functions tests bench
 	$(VENV)/bin/pytest
 
 # Everything but the real engines: seconds, for the edit-test loop.
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check functions tests bench
 
 bench: system $(STAMP)
 	$(VENV)/bin/python bench/run.py

@@ -1,18 +1,22 @@
 """TesseractDetectText against real Tesseract: Rekognition-shaped answers,
-text recognised, page orientation found from the text."""
+text recognised, page orientation and small skew found from the text."""
 import io
 import json
+import math
+import statistics
 from importlib.resources import files
 from pathlib import Path
 
 import jsonschema
 import pytest
 from PIL import Image
-
+from storytime.core.images import prepare_upload
+from storytime.core.reading import read_page
 from storytime.errors import EngineError
-from storytime.local.ocr_tesseract import TesseractDetectText
+from storytime.local.ocr_tesseract import TesseractDetectText, estimate_skew, rotate_point, unrotate_point
+
 from tests.cer import cer
-from tests.e2e.pages import KOREAN_STORY, render_page
+from tests.e2e.pages import KOREAN_STORY, photograph, render_page
 
 pytestmark = pytest.mark.e2e
 
@@ -165,3 +169,93 @@ def test_non_image_raises_engine_error(engine, payload):
 def test_missing_language_raises_engine_error():
     with pytest.raises(EngineError, match="tesseract"):
         TesseractDetectText(languages="xxx_no_such_language")(fixture_bytes("tesseract_phototest.png"))
+
+
+# ------------------------------------------------------------------ skew
+def english_story() -> list[str]:
+    return [line for line in ground_truth("tesseract_phototest.png").splitlines() if line.strip()]
+
+
+def read_photo(engine, data: bytes) -> tuple[dict, tuple[int, int]]:
+    """Engine answer for a photo as the pipeline uploads it, and that image's size."""
+    prepared = prepare_upload(data, None).data
+    return engine(prepared), Image.open(io.BytesIO(prepared)).size
+
+
+@pytest.fixture(scope="module")
+def english_skewed(engine):
+    return read_photo(engine, photograph(render_page(english_story()), angle=-6, blur=1.2))
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.7, -4.0, 11.5])
+@pytest.mark.parametrize("size", [(640, 480), (501, 933)])
+def test_unrotate_point_inverts_rotate_point(angle, size):
+    rotated_size = Image.new("L", size).rotate(angle, expand=True).size
+    for x, y in [(0, 0), (size[0], 0), (123.4, 77.7), (size[0] / 2, size[1] / 2), (size[0], size[1])]:
+        u, v = rotate_point(x, y, angle, size, rotated_size)
+        assert unrotate_point(u, v, angle, size, rotated_size) == pytest.approx((x, y), abs=1e-9)
+
+
+@pytest.mark.parametrize("angle", [-7.0, 3.3])
+def test_unrotate_point_matches_pillow(angle):
+    """A dot drawn on an image, turned by Pillow, maps back to where it was drawn."""
+    image = Image.new("L", (400, 300), 255)
+    image.paste(0, (300, 60, 310, 70))                     # dot centred at (305, 65)
+    turned = image.rotate(angle, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    dark = [(i % turned.width + 0.5, i // turned.width + 0.5)
+            for i, value in enumerate(turned.tobytes()) if value < 128]
+    cx, cy = statistics.fmean(p[0] for p in dark), statistics.fmean(p[1] for p in dark)
+    assert rotate_point(305, 65, angle, image.size, turned.size) == pytest.approx((cx, cy), abs=0.5)
+    assert unrotate_point(cx, cy, angle, image.size, turned.size) == pytest.approx((305, 65), abs=0.5)
+
+
+@pytest.mark.parametrize("name", ["render", "photo", "tesseract_phototest.png"])
+def test_unskewed_page_has_no_skew(name):
+    if name == "render":
+        data = render_page(KOREAN_STORY)
+    elif name == "photo":
+        data = photograph(render_page(KOREAN_STORY), angle=0, blur=1.2)
+    else:
+        data = fixture_bytes(name)
+    assert abs(estimate_skew(Image.open(io.BytesIO(data)))) < 0.5
+
+
+@pytest.mark.parametrize("angle", [-5, 7])
+def test_skew_is_measured(angle):
+    image = Image.open(io.BytesIO(photograph(render_page(KOREAN_STORY), angle=angle, blur=1.2)))
+    assert estimate_skew(image) == pytest.approx(-angle, abs=0.5)
+
+
+@pytest.mark.parametrize("angle", [-5, 7])
+def test_skewed_korean_page_is_read(engine, validator, angle):
+    response, _ = read_photo(engine, photograph(render_page(KOREAN_STORY), angle=angle, blur=1.2))
+    validator.validate(response)
+    assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
+
+
+def test_skewed_english_page_is_read(english_skewed, validator):
+    response, _ = english_skewed
+    validator.validate(response)
+    assert cer("\n".join(english_story()), read_page(response["TextDetections"])) <= 0.05
+
+
+def test_skewed_page_polygons_are_slanted_like_the_text(english_skewed):
+    """Turned 6 degrees clockwise, each line runs down to the right by 6 degrees
+    in the photo; polygons keep the text's top-left corner first."""
+    response, (width, height) = english_skewed
+    long_lines = [d for d in lines(response) if len(d["DetectedText"]) >= 20]
+    assert len(long_lines) >= 5
+    for line in long_lines:
+        p = [(q["X"] * width, q["Y"] * height) for q in line["Geometry"]["Polygon"]]
+        top = math.degrees(math.atan2(p[1][1] - p[0][1], p[1][0] - p[0][0]))
+        bottom = math.degrees(math.atan2(p[2][1] - p[3][1], p[2][0] - p[3][0]))
+        assert top == pytest.approx(6, abs=1.5) and bottom == pytest.approx(6, abs=1.5)
+        assert p[0][0] < p[1][0] and p[0][1] < p[3][1]
+        box = line["Geometry"]["BoundingBox"]
+        xs = [q["X"] for q in line["Geometry"]["Polygon"]]
+        ys = [q["Y"] for q in line["Geometry"]["Polygon"]]
+        assert box["Left"] == pytest.approx(min(xs)) and box["Top"] == pytest.approx(min(ys))
+        assert box["Left"] + box["Width"] == pytest.approx(max(xs))
+        assert box["Top"] + box["Height"] == pytest.approx(max(ys))
+        assert 0 <= box["Left"] and box["Left"] + box["Width"] <= 1
+        assert 0 <= box["Top"] and box["Top"] + box["Height"] <= 1
