@@ -13,7 +13,9 @@ from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
 from storytime.errors import EngineError
-from storytime.local.ocr_tesseract import TesseractDetectText, estimate_skew, rotate_point, unrotate_point
+from storytime.local.ocr_tesseract import TesseractDetectText
+from storytime.local.page_frames import rotate_point, unrotate_point
+from storytime.local.page_skew import estimate_skew
 
 from tests.cer import cer
 from tests.e2e.pages import KOREAN_STORY, photograph, render_page

@@ -31,7 +31,6 @@ Rekognition's are; ``BoundingBox`` is the axis-aligned box around them.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import statistics
@@ -39,9 +38,11 @@ import warnings
 from dataclasses import dataclass, field
 
 import pytesseract
-from PIL import Image, ImageChops, ImageFilter, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from storytime.errors import EngineError
+from storytime.local.page_frames import to_original, unrotate_point
+from storytime.local.page_skew import estimate_skew
 
 TEXT_MODEL_VERSION = "3.0"
 # Hangul pieces closer than this many text heights are one word (see
@@ -407,7 +408,7 @@ def _geometry(left: float, top: float, right: float, bottom: float, reading: _Re
     points = []
     for x, y in ((left, top), (right, top), (right, bottom), (left, bottom)):   # text order
         x, y = unrotate_point(x * sx, y * sy, frame.skew, frame.turned_size, frame.upright_size)
-        u, v = _to_original(x / tw, y / th, frame.rotation)
+        u, v = to_original(x / tw, y / th, frame.rotation)
         points.append((min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0)))
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
@@ -416,108 +417,3 @@ def _geometry(left: float, top: float, right: float, bottom: float, reading: _Re
                         "Left": min(xs), "Top": min(ys)},
         "Polygon": [{"X": x, "Y": y} for x, y in points],
     }
-
-
-def rotate_point(x: float, y: float, angle: float, source_size: tuple[int, int],
-                 rotated_size: tuple[int, int]) -> tuple[float, float]:
-    """Pixel point in ``source`` -> the same point in ``source.rotate(angle, expand=True)``.
-
-    Pillow turns counter-clockwise (as seen, y pointing down) about the
-    centre and centres the result on the expanded canvas of ``rotated_size``.
-    """
-    a = math.radians(angle)
-    dx, dy = x - source_size[0] / 2, y - source_size[1] / 2
-    return (rotated_size[0] / 2 + dx * math.cos(a) + dy * math.sin(a),
-            rotated_size[1] / 2 - dx * math.sin(a) + dy * math.cos(a))
-
-
-def unrotate_point(x: float, y: float, angle: float, source_size: tuple[int, int],
-                   rotated_size: tuple[int, int]) -> tuple[float, float]:
-    """Pixel point in ``source.rotate(angle, expand=True)`` -> the same point in
-    ``source``: the inverse of :func:`rotate_point`."""
-    a = math.radians(angle)
-    dx, dy = x - rotated_size[0] / 2, y - rotated_size[1] / 2
-    return (source_size[0] / 2 + dx * math.cos(a) - dy * math.sin(a),
-            source_size[1] / 2 + dx * math.sin(a) + dy * math.cos(a))
-
-
-def _to_original(u: float, v: float, rotation: int) -> tuple[float, float]:
-    """Normalised point in the quarter-turned image -> normalised point in the input.
-
-    ``rotation`` is the clockwise turn that was applied to the input.
-    """
-    if rotation == 90:
-        return v, 1.0 - u
-    if rotation == 180:
-        return 1.0 - u, 1.0 - v
-    if rotation == 270:
-        return 1.0 - v, u
-    return u, v
-
-
-# ------------------------------------------------------------------ skew
-SKEW_WORK_SIDE = 1000    # the ink map is measured at this size (pixels, longer side)
-SKEW_MIN_PEAK = 2.0      # best profile sharpness / median over the coarse angles
-
-
-def estimate_skew(image: Image.Image, max_angle: float = 15.0) -> float:
-    """Degrees to turn ``image`` counter-clockwise (``image.rotate(angle)``)
-    so that its text lines run horizontally; 0.0 when there is no clear answer.
-
-    Projection-profile search: the ink (pixels clearly darker than their
-    surroundings, away from dark borders such as a table around the page) is
-    turned by candidate angles, and the angle whose row sums change most
-    sharply from row to row (text lines vs. the gaps between them) wins.
-    Whole degrees on a half-size map first, then 0.25 and 0.05 degree steps.
-    """
-    ink = _ink_map(image.convert("L"))
-    if ink is None:
-        return 0.0
-    coarse_ink = ink.resize((max(1, ink.width // 2), max(1, ink.height // 2)), Image.BOX)
-    coarse_ink = coarse_ink.point(lambda v: 255 if v >= 64 else 0)
-    limit = int(max_angle)
-    coarse = [(_profile_sharpness(coarse_ink, a), float(a)) for a in range(-limit, limit + 1)]
-    best = max(coarse)
-    if best[0] <= 0 or best[0] < SKEW_MIN_PEAK * statistics.median(s for s, _ in coarse):
-        return 0.0
-    best = (_profile_sharpness(ink, best[1]), best[1])
-    for step in (0.25, 0.05):
-        centre = best[1]
-        for k in (-4, -3, -2, -1, 1, 2, 3, 4):
-            angle = centre + k * step
-            if abs(angle) <= max_angle:
-                best = max(best, (_profile_sharpness(ink, angle), angle))
-    return round(best[1], 2)
-
-
-def _ink_map(image: Image.Image) -> Image.Image | None:
-    """Binary map (255 = ink) of the dark strokes on the page, downscaled."""
-    small = image.copy()
-    small.thumbnail((SKEW_WORK_SIDE, SKEW_WORK_SIDE), Image.BOX)
-    if min(small.size) < 32:
-        return None
-    radius = max(3, round(max(small.size) / 80))
-    background = small.filter(ImageFilter.BoxBlur(radius))
-    ink = ImageChops.subtract(background, small).point(lambda v: 255 if v > 20 else 0)
-    # Paper = bright once thin strokes are closed over; eroded so that the
-    # edge of a dark table or shadow around the page does not count as ink
-    # (a straight page edge would otherwise decide the angle).
-    tiny = small.reduce(4) if min(small.size) >= 128 else small
-    level = tiny.filter(ImageFilter.MaxFilter(5))
-    histogram = level.histogram()
-    total, seen, bright = sum(histogram), 0, 255
-    for value, count in enumerate(histogram):
-        seen += count
-        if seen >= 0.9 * total:
-            bright = value
-            break
-    paper = level.point(lambda v: 255 if v > 0.6 * bright else 0).filter(ImageFilter.MinFilter(9))
-    return ImageChops.multiply(ink, paper.resize(small.size, Image.NEAREST))
-
-
-def _profile_sharpness(ink: Image.Image, angle: float) -> int:
-    """Sum of squared differences between neighbouring row means of the
-    ink turned by ``angle``."""
-    turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
-    rows = turned.resize((1, turned.height), Image.BOX).tobytes()
-    return sum((b - a) * (b - a) for a, b in zip(rows, rows[1:]))
