@@ -1,8 +1,8 @@
 """Settings, parsed once at an entry point into a typed object.
 
-The same names are used by CDK (``infra``) when it sets each Lambda's
-environment and by the local runtime when it builds its handlers, so the
-two places cannot drift: see :func:`function_environment`.
+:meth:`Settings.environment` is the one definition of a function's
+environment: CDK (``infra``) sets each Lambda's environment from it, and
+:meth:`Settings.from_env` reads it back, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -59,8 +59,3 @@ class Settings:
     def environment(self) -> dict[str, str]:
         """This object as the environment variables a Lambda receives."""
         return {_ENV[field]: str(value) for field, value in asdict(self).items()}
-
-
-def function_environment(settings: Settings) -> dict[str, str]:
-    """The one definition of every function's environment (CDK and local)."""
-    return settings.environment()
