@@ -72,7 +72,7 @@ def test_failed_speech_task_is_caught(runtime, engines):
 def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, engines):
     real_speech = engines.speech.synthesize_mp3
     engines.speech.synthesize_mp3 = lambda text, voice: (_ for _ in ()).throw(EngineError("no audio device"))
-    _, record, _ = run_page(runtime, page_photo(15))
+    _, record, _ = run_page(runtime, page_photo(15), "ann@example.com")
     assert record.status == "FAILED" and record.text_key
 
     fresh = retrieve(runtime.deps, record.id)
@@ -90,6 +90,7 @@ def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, en
     assert "DetectText" not in entered(history) and "ExtractText" not in entered(history)
     assert runtime.records.get(record.id).status == "COMPLETE"
     assert engines.ocr.calls == 1 and len(engines.speech.calls) == 1
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"] * 2  # failure, then ready
 
 
 def test_resume_from_stored_ocr_skips_detect_text(runtime, engines):

@@ -36,6 +36,7 @@ class Record:
     completed_at: float | None = None
     error: str | None = None
     cause: str | None = None
+    recipient: str | None = None  # who asked first; told again after a fail-over restart
     extra: dict = field(default_factory=dict)
 
     @property

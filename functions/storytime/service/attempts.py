@@ -12,7 +12,7 @@ def execution_input(deps: Deps, record: Record, recipient: str | None) -> dict:
     return {
         "id": record.id,
         "imageKey": record.image_key,
-        "recipient": recipient,
+        "recipient": recipient or record.recipient,
         "config": {"pollSeconds": deps.settings.poll_seconds},
     }
 

@@ -42,7 +42,7 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
     key = image_key(page_id, image.extension)
     deps.objects.put(key, image.data, image.content_type)
     record = Record(id=page_id, status=Status.QUEUED, image_key=key, image_type=image.content_type,
-                    created_at=deps.clock())
+                    created_at=deps.clock(), recipient=recipient)
     if not deps.records.create(record):
         return duplicate(deps, deps.records.get(page_id), recipient)
     start_attempt(deps, record, recipient)
