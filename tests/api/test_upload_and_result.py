@@ -57,6 +57,18 @@ def test_upload_then_result_then_media(service):
         assert status == 200 and headers["Content-Type"] == kind and len(data) > 0
 
 
+def test_audio_is_served_in_byte_ranges_for_players_that_seek(service):
+    runtime, client = service
+    _, _, answer = client.upload(page_photo(8))
+    record = wait_finished(runtime, answer["id"])
+    whole = runtime.objects.get(record.audio_key)
+    status, headers, part = client.request("GET", f"/media/{record.audio_key}", headers={"Range": "bytes=2-9"})
+    assert status == 206 and part == whole[2:10]
+    assert headers["Content-Range"] == f"bytes 2-9/{len(whole)}" and headers["Accept-Ranges"] == "bytes"
+    assert client.request("GET", f"/media/{record.audio_key}", headers={"Range": "bytes=99999-"})[0] == 416
+    assert client.request("GET", "/media/../storytime.db")[0] == 404
+
+
 def test_multipart_upload_with_email(service, engines):
     runtime, client = service
     body, kind = multipart([("page.jpg", jpeg(), "image/jpeg")], {"email": "ann@example.com"})

@@ -1,5 +1,4 @@
 import pytest
-
 from storytime.settings import Settings
 
 BASE = dict(bucket="media", table="pages", state_machine_arn="arn:aws:states:us-east-1:1:stateMachine:s",
