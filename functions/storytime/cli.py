@@ -28,7 +28,13 @@ def cmd_serve(args) -> int:
     data = _data(args)
     runtime = LocalRuntime(data, f"http://{args.host}:{port}/media",
                            smtp_url=os.environ.get("STORYTIME_SMTP_URL"))
-    server = serve(runtime, args.host, port)
+    try:
+        server = serve(runtime, args.host, port)
+    except OSError as error:
+        runtime.close()
+        print(f"storytime: cannot listen on {args.host}:{port} ({error.strerror}); "
+              f"choose another port with STORYTIME_PORT", file=sys.stderr)
+        return 1
     print(f"storytime on http://{args.host}:{server.server_port}  (data in {data})", flush=True)
     try:
         server.serve_forever()

@@ -52,3 +52,14 @@ def test_read_refuses_a_file_that_is_not_an_image(tmp_path):
 def test_history_of_an_unknown_page(tmp_path):
     result = storytime("history", "f" * 64, data=tmp_path / "data")
     assert result.returncode == 2 and "NOT_FOUND" in result.stderr
+
+
+def test_serve_on_a_busy_port_says_what_to_do(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = storytime("serve", "--port", str(port), data=tmp_path / "data")
+    assert result.returncode == 1 and "STORYTIME_PORT" in result.stderr
