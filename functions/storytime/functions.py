@@ -19,6 +19,7 @@ ROUTES = [
     ("GET", "/result/{id}", "storytime.handlers.result.handler"),
     ("GET", "/executions/{id}/history", "storytime.handlers.history.handler"),
     ("GET", "/health", "storytime.handlers.health.handler"),
+    ("GET", "/", "storytime.handlers.index.handler"),
 ]
 
 

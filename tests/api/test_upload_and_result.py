@@ -34,8 +34,10 @@ def multipart(files, fields=None, boundary="storytime-test-boundary"):
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def test_health(client):
+def test_health_and_index(client):
     assert client.request("GET", "/health")[0] == 200
+    status, _, index = client.request("GET", "/")
+    assert status == 200 and "POST /upload" in index["endpoints"]
 
 
 def test_upload_then_result_then_media(service):
