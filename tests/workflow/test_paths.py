@@ -48,6 +48,17 @@ def test_no_text_records_no_text_and_notifies_without_speech(tmp_path, runtime, 
     assert retrieve(runtime.deps, record.id).status == 422
 
 
+def test_symbol_debris_is_not_spoken_and_alone_is_no_text(runtime, engines):
+    engines.ocr.lines = ["The fox | ran ~ home."]
+    _, record, _ = run_page(runtime, page_photo(30))
+    assert runtime.objects.get(record.text_key).decode() == "The fox | ran ~ home."
+    assert engines.speech.calls == [("The fox ran home.", "en-us")]
+
+    engines.ocr.lines = ["| ~ *"]
+    _, record, _ = run_page(runtime, page_photo(31))
+    assert record.status == "NO_TEXT" and len(engines.speech.calls) == 1
+
+
 def test_cached_duplicate_notifies_again_without_ocr_or_speech(runtime, engines):
     photo = page_photo(4)
     run_page(runtime, photo)

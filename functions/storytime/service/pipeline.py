@@ -8,6 +8,7 @@ from storytime.core.chunks import split_for_speech
 from storytime.core.language import detect_language, voice_for
 from storytime.core.notices import notice
 from storytime.core.reading import read_page
+from storytime.core.speakable import speakable
 from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key
 from storytime.errors import NotFound, TextTooLong
 from storytime.service.deps import Deps
@@ -47,15 +48,17 @@ def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
     if len(text) > deps.settings.max_text_chars:
         raise TextTooLong(f"{len(text)} characters found; a page holds at most {deps.settings.max_text_chars}.")
     language = detect_language(text)
+    # Only symbol debris is no text to read aloud: NO_TEXT, not an empty MP3.
+    characters = len(text) if speakable(text) else 0
     key = text_key(page_id)
     deps.objects.put(key, text.encode("utf-8"), "text/plain; charset=utf-8")
-    deps.records.update(page_id, text_key=key, characters=len(text), language=language)
-    return {"stage": "TEXT", "textKey": key, "language": language, "characters": len(text)}
+    deps.records.update(page_id, text_key=key, characters=characters, language=language)
+    return {"stage": "TEXT", "textKey": key, "language": language, "characters": characters}
 
 
 def _parts(deps: Deps, key: str) -> list[str]:
     text = deps.objects.get(key).decode("utf-8")
-    return split_for_speech(text, deps.settings.speech_part_chars)
+    return split_for_speech(speakable(text), deps.settings.speech_part_chars)
 
 
 def plan_speech(deps: Deps, page_id: str, key: str, language: str) -> dict:
