@@ -1,5 +1,4 @@
 import pytest
-
 from storytime.core.speakable import speakable
 
 

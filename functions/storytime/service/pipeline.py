@@ -8,8 +8,8 @@ from storytime.core.chunks import split_for_speech
 from storytime.core.language import detect_language, voice_for
 from storytime.core.notices import notice
 from storytime.core.reading import read_page
-from storytime.core.speakable import speakable
 from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key
+from storytime.core.speakable import speakable
 from storytime.errors import NotFound, TextTooLong
 from storytime.service.deps import Deps
 
