@@ -94,7 +94,6 @@ def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, en
 
 
 def test_resume_from_stored_ocr_skips_detect_text(runtime, engines):
-    inject(runtime, "lambda.Invoke", ServiceError("ResourceNotFoundException", "gone", 404), times=0)
     _, record, _ = run_page(runtime, page_photo(16))
     # Keep the OCR output, forget the text, as if ExtractText had never finished.
     runtime.records.update(record.id, status="PROCESSING", text_key=None, audio_key=None, completed_at=None)

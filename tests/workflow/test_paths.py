@@ -34,7 +34,7 @@ def test_large_data_stays_in_storage_and_the_state_carries_keys(runtime):
     output = final["executionSucceededEventDetails"]["output"]
     assert "TextDetections" not in output
     assert "Once upon a time" not in output  # the text itself is only in storage
-    assert record.ocr_key in output or runtime.objects.exists(record.ocr_key)
+    assert record.text_key in output and runtime.objects.exists(record.ocr_key)
 
 
 def test_no_text_records_no_text_and_notifies_without_speech(tmp_path, runtime, engines):
