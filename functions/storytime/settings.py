@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from storytime.core.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
+
 _ENV = {
     "bucket": "STORYTIME_BUCKET",
     "table": "STORYTIME_TABLE",
@@ -41,8 +43,8 @@ class Settings:
     # is older than this is started again by retrieve.
     stale_after_seconds: int = 60
     fresh_retry_after_seconds: int = 5
-    max_upload_bytes: int = 10 * 1024 * 1024
-    max_pixels: int = 40_000_000
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+    max_pixels: int = MAX_UPLOAD_PIXELS
     # A dense page holds ~5,000 characters; far more means OCR read noise.
     max_text_chars: int = 100_000
 

@@ -69,7 +69,7 @@ def test_update_and_round_trip_of_every_field(records):
     records.create(new_record())
     updated = records.update(ID, status="COMPLETE", text_key="text/x.txt", characters=57, language="en",
                              voice="Joanna", audio_key="audio/x.mp3", completed_at=1700000100.25,
-                             error=None, extra={"pages": [1, 2]})
+                             error=None, recipient="ann@example.com")
     assert records.get(ID) == updated and updated.status is Status.COMPLETE
     assert records.unfinished() == []
     with pytest.raises(NotFound):
@@ -96,3 +96,26 @@ def test_objects_put_get_exists_delete(objects):
     assert not objects.exists("text/a.txt")
     with pytest.raises(StoredDataMissing):
         objects.get("text/a.txt")
+
+
+def test_updates_of_different_fields_do_not_overwrite_each_other(records):
+    """ExtractText writing text_key while the API records an execution ARN: both stay."""
+    records.create(new_record())
+    barrier = threading.Barrier(2)
+
+    def update(**changes):
+        barrier.wait()
+        records.update(ID, **changes)
+
+    threads = [threading.Thread(target=update, kwargs={"text_key": "text/x.txt"}),
+               threading.Thread(target=update, kwargs={"execution_arn": "arn:aws:states:x"})]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    stored = records.get(ID)
+    assert (stored.text_key, stored.execution_arn) == ("text/x.txt", "arn:aws:states:x")
+
+
+def test_setting_a_field_to_none_removes_it(records):
+    records.create(new_record(error="Rekognition.ThrottlingException"))
+    assert records.update(ID, error=None).error is None
+    assert records.get(ID).error is None

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps
 
+from storytime.core.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
 from storytime.errors import (
     CorruptImage,
     EmptyUpload,
@@ -42,8 +43,6 @@ from storytime.errors import (
 
 pillow_heif.register_heif_opener()
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UPLOAD_PIXELS = 40_000_000
 MAX_OUTPUT_BYTES = 5 * 1024 * 1024
 MAX_OUTPUT_SIDE = 4096
 JPEG_QUALITY = 92

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 
@@ -37,7 +37,6 @@ class Record:
     error: str | None = None
     cause: str | None = None
     recipient: str | None = None  # who asked first; told again after a fail-over restart
-    extra: dict = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:

@@ -80,10 +80,11 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
         return archived["status"]
 
     def history(self, execution_arn: str) -> list[dict]:
-        if super().status(execution_arn) is not None:
+        try:
             return super().history(execution_arn)
-        archived = self._archived(execution_arn)
-        return archived["events"] if archived else []
+        except self._sfn.exceptions.ExecutionDoesNotExist:
+            archived = self._archived(execution_arn)  # from before a restart
+            return archived["events"] if archived else []
 
     def wait(self, execution_arn: str, timeout: float = 600) -> str | None:
         """Block until the execution ends and its history is archived."""

@@ -11,7 +11,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_aws_sdk as _aws_sdk,
 )
 
-AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly", "s3": "S3"}
+AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly"}
 
 
 def apply() -> None:

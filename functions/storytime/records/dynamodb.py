@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from decimal import Decimal
 
 import boto3
@@ -46,25 +47,40 @@ class DynamoRecordStore:
         item = self._table.get_item(Key={"id": record_id}, ConsistentRead=True).get("Item")
         return Record.from_item(_from_dynamo(item)) if item else None
 
+    def _update(self, record_id: str, changes: dict, condition) -> Record:
+        """Set (or, for None, remove) only the changed attributes, so concurrent
+        updates of other fields are never overwritten by a stale copy."""
+        unknown = set(changes) - ({f.name for f in fields(Record)} - {"id"})  # the key never changes
+        if unknown:
+            raise TypeError(f"not record fields: {sorted(unknown)}")
+        # Placeholders named #set/:set: boto3's condition builder takes #n0/:v0 for itself.
+        names, values, sets, removes = {}, {}, [], []
+        for n, (name, value) in enumerate(sorted(changes.items())):
+            names[f"#set{n}"] = name
+            if value is None:
+                removes.append(f"#set{n}")
+            else:
+                values[f":set{n}"] = str(value) if isinstance(value, Status) else value
+                sets.append(f"#set{n} = :set{n}")
+        expression = " ".join(part for part in (
+            "SET " + ", ".join(sets) if sets else "", "REMOVE " + ", ".join(removes) if removes else "") if part)
+        answer = self._table.update_item(
+            Key={"id": record_id}, UpdateExpression=expression, ConditionExpression=condition,
+            ExpressionAttributeNames=names, ReturnValues="ALL_NEW",
+            **({"ExpressionAttributeValues": _to_dynamo(values)} if values else {}))
+        return Record.from_item(_from_dynamo(answer["Attributes"]))
+
     def update(self, record_id: str, **changes) -> Record:
-        current = self.get(record_id)
-        if current is None:
-            raise NotFound(f"No page with id {record_id}.")
-        updated = current.with_changes(**changes)
-        self._table.put_item(Item=_to_dynamo(updated.to_item()), ConditionExpression=Attr("id").exists())
-        return updated
+        try:
+            return self._update(record_id, changes, Attr("id").exists())
+        except self._conditional_failed:
+            raise NotFound(f"No page with id {record_id}.") from None
 
     def claim_attempt(self, record_id: str, seen_attempts: int, now: float) -> bool:
-        current = self.get(record_id)
-        if current is None or current.attempts != seen_attempts:
-            return False
-        claimed = current.with_changes(
-            status=Status.PROCESSING, attempts=seen_attempts + 1, attempt_at=now, error=None, cause=None
-        )
+        changes = {"status": Status.PROCESSING, "attempts": seen_attempts + 1, "attempt_at": now,
+                   "error": None, "cause": None}
         try:
-            self._table.put_item(
-                Item=_to_dynamo(claimed.to_item()), ConditionExpression=Attr("attempts").eq(seen_attempts)
-            )
+            self._update(record_id, changes, Attr("attempts").eq(seen_attempts))
             return True
         except self._conditional_failed:
             return False

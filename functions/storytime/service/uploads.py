@@ -22,9 +22,9 @@ def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
     if record.finished:
         arn = renotify(deps, record, recipient)
         return replace(finished_answer(deps, record), execution_arn=arn)
-    answer = pending_answer(deps, record)
-    latest = deps.records.get(record.id)
-    return Answer(202, accepted(latest), {"Retry-After": answer.headers["Retry-After"]})
+    pending = pending_answer(deps, record)  # also restarts a stuck page
+    body = {key: pending.body[key] for key in ("id", "status", "links")}
+    return Answer(202, body, {"Retry-After": pending.headers["Retry-After"]})
 
 
 def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None) -> Answer:
