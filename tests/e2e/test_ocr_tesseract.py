@@ -13,9 +13,9 @@ from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
 from storytime.errors import EngineError
-from storytime.local.ocr_tesseract import TesseractDetectText
-from storytime.local.page_frames import rotate_point, unrotate_point
-from storytime.local.page_skew import estimate_skew
+from storytime.ocr.tesseract import TesseractDetectText
+from storytime.ocr.frames import rotate_point, unrotate_point
+from storytime.ocr.skew import estimate_skew
 
 from tests.cer import cer
 from tests.e2e.pages import KOREAN_STORY, photograph, render_page
@@ -32,7 +32,7 @@ def engine():
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads((files("storytime.local") / "schemas" / "detect_text_response.json")
+    schema = json.loads((files("storytime.ocr") / "schemas" / "detect_text_response.json")
                         .read_text("utf-8"))
     return jsonschema.Draft202012Validator(schema)
 

@@ -14,7 +14,7 @@ from moto import mock_aws
 
 @pytest.fixture(scope="module")
 def schema():
-    text = (files("storytime.local") / "schemas" / "detect_text_response.json").read_text("utf-8")
+    text = (files("storytime.ocr") / "schemas" / "detect_text_response.json").read_text("utf-8")
     schema = json.loads(text)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema

@@ -111,5 +111,5 @@ def test_fake_ocr_is_shaped_like_the_real_engine():
 
     import jsonschema
 
-    schema = json.loads(resources.files("storytime.local").joinpath("schemas/detect_text_response.json").read_text())
+    schema = json.loads(resources.files("storytime.ocr").joinpath("schemas/detect_text_response.json").read_text())
     jsonschema.validate(FakeOcr()(b""), schema)

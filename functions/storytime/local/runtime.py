@@ -44,7 +44,7 @@ class Engines:
 
 
 def default_engines(data: Path, smtp_url: str | None) -> Engines:
-    from storytime.local.ocr_tesseract import TesseractDetectText
+    from storytime.ocr.tesseract import TesseractDetectText
     from storytime.local.outbox import Outbox
     from storytime.local.speech_espeak import EspeakSpeech
 

@@ -41,8 +41,8 @@ import pytesseract
 from PIL import Image, UnidentifiedImageError
 
 from storytime.errors import EngineError
-from storytime.local.page_frames import to_original, unrotate_point
-from storytime.local.page_skew import estimate_skew
+from storytime.ocr.frames import to_original, unrotate_point
+from storytime.ocr.skew import estimate_skew
 
 TEXT_MODEL_VERSION = "3.0"
 # Hangul pieces closer than this many text heights are one word (see
