@@ -12,7 +12,7 @@ export STORYTIME_PORT STORYTIME_DATA
 SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum
 STAMP = $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench system install clean
+.PHONY: run test test-fast lint bench quality system install clean
 
 run: system $(STAMP)
 	$(VENV)/bin/storytime serve
@@ -30,6 +30,12 @@ lint: $(STAMP)
 
 bench: system $(STAMP)
 	$(VENV)/bin/python bench/run.py
+
+# Reading quality: CER and seconds per image, ours against raw tesseract.
+# `make quality DIR=path` for a folder of images with NAME.gt.txt beside them.
+DIR ?= tests/fixtures
+quality: system $(STAMP)
+	$(VENV)/bin/python bench/quality.py $(DIR)
 
 install: system $(STAMP)
 

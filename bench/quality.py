@@ -1,0 +1,135 @@
+"""make quality: how well the product reads, against the raw engine on the same image.
+
+For every image in DIR (default tests/fixtures/) with a ground truth
+``NAME.gt.txt`` beside it:
+
+* product: the code the workflow runs, ``TesseractDetectText()(bytes)`` then
+  ``read_page(TextDetections)``: CER and seconds;
+* raw: one plain ``tesseract IMAGE - -l LANG`` run: CER and seconds.
+
+LANG is the page's language as Tesseract names it: from the ``lang`` column
+of ``DIR/index.tsv`` when there is one, else Hangul in the ground truth means
+``kor``, anything else ``eng``. CER is ``tests/cer.py`` (the shared
+``tools/cer.py`` semantics). Images whose ground truth is empty (no text) are
+listed but left out of the means. Results are printed and written to
+``bench/results/quality-<UTC time>.json``.
+
+usage: python bench/quality.py [DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storytime.core.reading import read_page  # noqa: E402
+from storytime.ocr.tesseract import TesseractDetectText  # noqa: E402
+
+from tests.cer import cer  # noqa: E402
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".heic", ".bmp"}
+TESSERACT_LANG = {"en": "eng", "ko": "kor", "fr": "fra", "es": "spa", "de": "deu"}
+PAGE_KINDS = {"scan", "photo", "page"}
+
+
+def _index(folder: Path) -> dict[str, dict[str, str]]:
+    """NAME -> {lang, kind} from index.tsv, when the folder has one."""
+    path = folder / "index.tsv"
+    if not path.exists():
+        return {}
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    header, body = rows[0], rows[1:]
+    return {row[0]: dict(zip(header[1:], row[1:])) for row in body}
+
+
+def _raw_lang(meta: dict[str, str], truth: str) -> str:
+    lang = TESSERACT_LANG.get(meta.get("lang", ""))
+    if lang:
+        return lang
+    return "kor" if any("\uac00" <= c <= "\ud7a3" for c in truth) else "eng"
+
+
+def raw_tesseract(image: Path, lang: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    done = subprocess.run(["tesseract", str(image), "-", "-l", lang],
+                          capture_output=True, text=True, check=False, timeout=600)
+    return done.stdout, time.perf_counter() - started
+
+
+def product(engine: TesseractDetectText, image: Path) -> tuple[str, float]:
+    started = time.perf_counter()
+    answer = engine(image.read_bytes())
+    text = read_page(answer["TextDetections"])
+    return text, time.perf_counter() - started
+
+
+def measure(folder: Path) -> dict:
+    index = _index(folder)
+    engine = TesseractDetectText()  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
+    rows = []
+    for image in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
+        truth_path = image.with_name(image.name + ".gt.txt")
+        if not truth_path.exists():
+            continue
+        truth = truth_path.read_text(encoding="utf-8")
+        meta = index.get(image.name, {})
+        lang = _raw_lang(meta, truth)
+        text, seconds = product(engine, image)
+        raw_text, raw_seconds = raw_tesseract(image, lang)
+        row = {"image": image.name, "kind": meta.get("kind", ""), "raw_lang": lang,
+               "has_text": bool(truth.strip()),
+               "cer": round(cer(truth, text), 4), "seconds": round(seconds, 2),
+               "raw_cer": round(cer(truth, raw_text), 4), "raw_seconds": round(raw_seconds, 2)}
+        rows.append(row)
+        print(_format(row), flush=True)
+    return {"dir": str(folder), "images": rows, "means": _means(rows)}
+
+
+def _means(rows: list[dict]) -> dict:
+    def mean(selected: list[dict], key: str) -> float | None:
+        return round(statistics.fmean(r[key] for r in selected), 4) if selected else None
+
+    texts = [r for r in rows if r["has_text"]]
+    pages = [r for r in texts if r["kind"] in PAGE_KINDS] if any(r["kind"] for r in rows) else texts
+    out = {}
+    for label, selected in (("all", texts), ("pages", pages)):
+        out[label] = {"n": len(selected), "cer": mean(selected, "cer"), "raw_cer": mean(selected, "raw_cer"),
+                      "seconds": mean(selected, "seconds"), "raw_seconds": mean(selected, "raw_seconds"),
+                      "worse_than_raw": [r["image"] for r in selected if r["cer"] > r["raw_cer"]]}
+    return out
+
+
+def _format(row: dict) -> str:
+    ratio = row["seconds"] / row["raw_seconds"] if row["raw_seconds"] else 0.0
+    return (f"{row['image'][:40]:40} {row['kind'][:7]:7} {row['cer']:7.2%} {row['seconds']:6.2f}s"
+            f"   raw({row['raw_lang']}) {row['raw_cer']:7.2%} {row['raw_seconds']:6.2f}s   x{ratio:.2f}")
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[1] if len(argv) > 1 else ROOT / "tests" / "fixtures").resolve()
+    print(f"{'image':40} {'kind':7} {'CER':>7} {'secs':>7}   raw CER and secs (tesseract IMAGE - -l LANG)")
+    result = measure(folder)
+    for label, m in result["means"].items():
+        if m["n"]:
+            print(f"mean over {label} ({m['n']}): CER {m['cer']:.2%} in {m['seconds']:.2f}s;"
+                  f" raw {m['raw_cer']:.2%} in {m['raw_seconds']:.2f}s;"
+                  f" worse than raw: {', '.join(m['worse_than_raw']) or 'none'}")
+    out = ROOT / "bench" / "results" / f"quality-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    sys.exit(main(sys.argv))
