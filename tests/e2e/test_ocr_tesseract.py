@@ -13,9 +13,9 @@ from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
 from storytime.errors import EngineError
-from storytime.ocr.tesseract import TesseractDetectText
 from storytime.ocr.frames import rotate_point, unrotate_point
 from storytime.ocr.skew import estimate_skew
+from storytime.ocr.tesseract import TesseractDetectText
 
 from tests.cer import cer
 from tests.e2e.pages import KOREAN_STORY, photograph, render_page

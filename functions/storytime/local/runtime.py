@@ -44,9 +44,9 @@ class Engines:
 
 
 def default_engines(data: Path, smtp_url: str | None) -> Engines:
-    from storytime.ocr.tesseract import TesseractDetectText
     from storytime.local.outbox import Outbox
     from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.ocr.tesseract import TesseractDetectText
 
     return Engines(ocr=TesseractDetectText(), speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
 
