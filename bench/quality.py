@@ -3,8 +3,9 @@
 For every image in DIR (default tests/fixtures/) with a ground truth
 ``NAME.gt.txt`` beside it:
 
-* product: the code the workflow runs, ``TesseractDetectText()(bytes)`` then
-  ``read_page(TextDetections)``: CER and seconds;
+* product: the code the workflow runs on an upload, ``prepare_upload`` (EXIF
+  applied, as stored), ``TesseractDetectText()`` on that, then
+  ``read_page(TextDetections)``: CER, and seconds of OCR + reading;
 * raw: one plain ``tesseract IMAGE - -l LANG`` run: CER and seconds.
 
 LANG is the page's language as Tesseract names it: from the ``lang`` column
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from storytime.core.images import prepare_upload  # noqa: E402
 from storytime.core.reading import read_page  # noqa: E402
 from storytime.ocr.tesseract import TesseractDetectText  # noqa: E402
 
@@ -66,8 +68,9 @@ def raw_tesseract(image: Path, lang: str) -> tuple[str, float]:
 
 
 def product(engine: TesseractDetectText, image: Path) -> tuple[str, float]:
+    stored = prepare_upload(image.read_bytes(), None).data
     started = time.perf_counter()
-    answer = engine(image.read_bytes())
+    answer = engine(stored)
     text = read_page(answer["TextDetections"])
     return text, time.perf_counter() - started
 
