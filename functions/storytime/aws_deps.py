@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from storytime.objects.s3 import S3ObjectStore
@@ -20,3 +21,11 @@ def aws_deps() -> Deps:
         objects=S3ObjectStore(settings.bucket),
         workflow=StepFunctionsWorkflow(settings.state_machine_arn),
     )
+
+
+@cache
+def aws_reader_deps() -> Deps:
+    """The dense-page reader Lambda (a container image with Tesseract): the AWS deps plus the engine."""
+    from storytime.ocr.tesseract import TesseractDetectText
+
+    return replace(aws_deps(), ocr=TesseractDetectText())

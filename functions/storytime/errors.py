@@ -14,7 +14,8 @@ on that name (never on message text).
     │   ├── PayloadTooLarge        413 (bytes)
     │   └── ImageTooLarge          413 (pixels)
     ├── NotFound                   404
-    ├── EngineError                a local engine failed (OCR, speech)
+    ├── EngineError                an engine failed (OCR, speech): worth one more try
+    ├── UnreadableImage            the OCR engine cannot open the stored image: final
     ├── TextTooLong                more text than a page holds (workflow error name)
     └── StoredDataMissing          a key the workflow carries points at nothing
 """
@@ -69,6 +70,12 @@ class NotFound(StorytimeError):
 
 class EngineError(StorytimeError):
     code = "ENGINE_ERROR"
+
+
+class UnreadableImage(StorytimeError):
+    """The stored page image cannot be decoded by the OCR engine; trying again will not help."""
+
+    code = "UNREADABLE_IMAGE"
 
 
 class StoredDataMissing(StorytimeError):

@@ -5,6 +5,7 @@ Each key is the logical name; the ASL refers to ``${<Name>FunctionArn}``.
 
 FUNCTIONS = {
     "LoadProgress": "storytime.handlers.load_progress.handler",
+    "ReadPage": "storytime.handlers.read_page.handler",
     "ExtractText": "storytime.handlers.extract_text.handler",
     "PlanSpeech": "storytime.handlers.plan_speech.handler",
     "ReadSpeechPart": "storytime.handlers.read_speech_part.handler",

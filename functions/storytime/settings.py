@@ -25,6 +25,7 @@ _ENV = {
     "max_upload_bytes": "STORYTIME_MAX_UPLOAD_BYTES",
     "max_pixels": "STORYTIME_MAX_PIXELS",
     "max_text_chars": "STORYTIME_MAX_TEXT_CHARS",
+    "first_reader": "STORYTIME_FIRST_READER",
 }
 
 
@@ -47,6 +48,10 @@ class Settings:
     max_pixels: int = MAX_UPLOAD_PIXELS
     # A dense page holds ~5,000 characters; far more means OCR read noise.
     max_text_chars: int = 100_000
+    # Which OCR reads a new page first: "rekognition" (DetectText; the workflow
+    # falls back to the Tesseract reader when its answer cannot be the whole page)
+    # or "tesseract" (the dense-page reader straight away, as on one machine).
+    first_reader: str = "rekognition"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

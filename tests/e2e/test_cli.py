@@ -24,7 +24,7 @@ def test_read_then_history(tmp_path):
 
     assert read.returncode == 0, read.stderr
     assert cer(truth("tesseract_phototest.png"), read.stdout) <= 0.05
-    for state in ("LoadProgress", "DetectText", "ExtractText", "StartSpeech", "RecordComplete", "Notify"):
+    for state in ("LoadProgress", "ReadPage", "ExtractText", "StartSpeech", "RecordComplete", "Notify"):
         assert state in read.stderr
     assert miniaudio.mp3_get_info(out.read_bytes()).duration > 5
 
@@ -33,12 +33,12 @@ def test_read_then_history(tmp_path):
     assert history.returncode == 0, history.stderr
     lines = history.stdout.splitlines()
     assert lines[0].startswith("execution arn:aws:states:")
-    assert any("TaskStateEntered" in line and "DetectText" in line for line in lines)
+    assert any("TaskStateEntered" in line and "ReadPage" in line for line in lines)
     assert "ExecutionSucceeded" in lines[-1]
 
     again = storytime("read", str(photo), data=tmp_path / "data")
     assert again.returncode == 0 and "already read" in again.stderr
-    assert "AlreadyFinished" in again.stderr and "DetectText" not in again.stderr
+    assert "AlreadyFinished" in again.stderr and "ReadPage" not in again.stderr
     assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 2
 
 

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
-from storytime.errors import EngineError
+from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.frames import rotate_point, unrotate_point
 from storytime.ocr.skew import estimate_skew
 from storytime.ocr.tesseract import TesseractDetectText
@@ -163,8 +163,8 @@ def test_photo_without_text_has_almost_no_lines(engine, validator):
 
 @pytest.mark.parametrize("payload", [b"", b"this is not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 64],
                          ids=["empty", "text", "truncated-png"])
-def test_non_image_raises_engine_error(engine, payload):
-    with pytest.raises(EngineError):
+def test_non_image_is_unreadable_a_final_error(engine, payload):
+    with pytest.raises(UnreadableImage):
         engine(payload)
 
 

@@ -43,11 +43,11 @@ def test_page_survives_a_killed_server(tmp_path):
         archive = data / "history" / f"{page_id}-1.json"
         deadline = time.time() + 60
         while time.time() < deadline:
-            if archive.is_file() and "DetectText" in archive.read_text():
+            if archive.is_file() and "ReadPage" in archive.read_text():
                 break
             time.sleep(0.02)
         else:
-            pytest.fail("the workflow never reached DetectText")
+            pytest.fail("the workflow never reached ReadPage")
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(30)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from storytime import errors
 from storytime.functions import FUNCTIONS
 from storytime.statemachine import definition_path, placeholders, substitute
 
@@ -31,7 +32,8 @@ def test_every_task_has_a_timeout_and_a_retry(name, state):
     assert state["Retry"], name
     for rule in state["Retry"]:
         for error in rule["ErrorEquals"]:
-            assert error.startswith(("Lambda.", "Rekognition.", "Polly.", "SNS.", "States.")), error
+            assert error.startswith(("Lambda.", "Rekognition.", "Polly.", "SNS.", "States.")) \
+                or isinstance(getattr(errors, error, None), type), error
         assert rule.get("JitterStrategy", "FULL") == "FULL" or rule["ErrorEquals"] == ["States.Timeout"]
 
 

@@ -14,3 +14,12 @@ def runtime(tmp_path, engines):
     rt = LocalRuntime(tmp_path / "data", "http://media.test", engines=engines)
     yield rt
     rt.close()
+
+
+@pytest.fixture
+def rekognition_runtime(tmp_path, engines):
+    """The AWS default: Rekognition DetectText reads a new page first."""
+    rt = LocalRuntime(tmp_path / "rek", "http://media.test", engines=engines,
+                      settings={"first_reader": "rekognition"})
+    yield rt
+    rt.close()

@@ -15,7 +15,8 @@ def inject(runtime, name, error, times):
     return flaky
 
 
-def test_throttled_ocr_is_retried_then_succeeds(runtime, engines):
+def test_throttled_ocr_is_retried_then_succeeds(rekognition_runtime, engines):
+    runtime = rekognition_runtime
     flaky = inject(runtime, "rekognition.DetectText",
                    ServiceError("ThrottlingException", "Slow down", 400), times=2)
     _, record, history = run_page(runtime, page_photo(10))
@@ -43,7 +44,8 @@ def test_lambda_service_exception_is_retried(runtime):
     assert failures(history) == ["Lambda.ServiceException"]
 
 
-def test_permanent_ocr_failure_is_caught_recorded_and_notified(runtime, engines):
+def test_permanent_ocr_failure_is_caught_recorded_and_notified(rekognition_runtime, engines):
+    runtime = rekognition_runtime
     inject(runtime, "rekognition.DetectText",
            ServiceError("InvalidImageFormatException", "Request has invalid image format", 400), times=99)
     _, record, history = run_page(runtime, page_photo(13), "ann@example.com")
@@ -87,7 +89,7 @@ def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, en
     runtime.workflow.wait(resumed.execution_arn)
     history = runtime.workflow.history(resumed.execution_arn)
 
-    assert "DetectText" not in entered(history) and "ExtractText" not in entered(history)
+    assert "ReadPage" not in entered(history) and "ExtractText" not in entered(history)
     assert runtime.records.get(record.id).status == "COMPLETE"
     assert engines.ocr.calls == 1 and len(engines.speech.calls) == 1
     assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"] * 2  # failure, then ready
@@ -103,7 +105,7 @@ def test_resume_from_stored_ocr_skips_detect_text(runtime, engines):
     resumed = runtime.records.get(record.id)
     runtime.workflow.wait(resumed.execution_arn)
     states = entered(runtime.workflow.history(resumed.execution_arn))
-    assert "DetectText" not in states and "ExtractText" in states
+    assert "ReadPage" not in states and "ExtractText" in states
     assert engines.ocr.calls == 1
     assert runtime.records.get(record.id).status == "COMPLETE"
 

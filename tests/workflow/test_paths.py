@@ -1,5 +1,8 @@
 """The real ASL on the embedded interpreter: every path shows as states in the history."""
 
+import json
+
+import pytest
 from storytime.service.results import retrieve
 from storytime.service.uploads import accept_upload
 
@@ -12,7 +15,7 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
 
     assert answer.status == 202
     assert runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
-    assert entered(history) == ["LoadProgress", "WhatIsDone", "DetectText", "ExtractText", "HasText",
+    assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText", "HasText",
                                 "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech", "SpeechStatus",
                                 "PartDone", "JoinAudio", "RecordComplete", "Notify", "Outcome", "Done"]
     assert record.status == "COMPLETE"
@@ -24,6 +27,26 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
     [mail] = engines.outbox.sent
     assert mail["to"] == "ann@example.com"
     assert record.audio_key in mail["body"]
+
+
+def test_rekognition_reads_first_where_configured(rekognition_runtime, engines):
+    _, record, history = run_page(rekognition_runtime, page_photo(8))
+    assert entered(history)[:5] == ["LoadProgress", "WhatIsDone", "ChooseReader", "DetectText", "ExtractText"]
+    assert record.status == "COMPLETE" and engines.ocr.calls == 1
+    assert rekognition_runtime.objects.exists(record.ocr_key)
+
+
+def test_an_execution_input_without_a_reader_reads_with_rekognition(runtime, engines):
+    # Executions started before the setting existed carry no config.reader.
+    photo = page_photo(9)
+    _, record, _ = run_page(runtime, photo)
+    runtime.records.update(record.id, status="PROCESSING", text_key=None, ocr_key=None, audio_key=None,
+                           completed_at=None)
+    arn = runtime.workflow.start("no-reader", {"id": record.id, "imageKey": record.image_key,
+                                               "recipient": None, "config": {"pollSeconds": 0}})
+    runtime.workflow.wait(arn)
+    states = entered(runtime.workflow.history(arn))
+    assert "DetectText" in states and "ReadPage" not in states
 
 
 def test_large_data_stays_in_storage_and_the_state_carries_keys(runtime):
@@ -113,3 +136,41 @@ def test_fake_ocr_is_shaped_like_the_real_engine():
 
     schema = json.loads(resources.files("storytime.ocr").joinpath("schemas/detect_text_response.json").read_text())
     jsonschema.validate(FakeOcr()(b""), schema)
+
+
+SPEECH_STATES = {"ReadPart", "StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech", "PartDone"}
+
+
+def _state_payload_sizes(history) -> dict[str, int]:
+    """Largest input or output per state; Polly takes the words it speaks inline, so a speech
+    part's states carry that part's text (bounded by speech_part_chars) and nothing else does."""
+    sizes, state = {}, "execution"
+    for event in history:
+        for key, details in event.items():
+            if key.endswith("EventDetails") and isinstance(details, dict):
+                state = details.get("name", state)
+                for field in ("input", "output"):
+                    if isinstance(details.get(field), str):
+                        sizes[state] = max(sizes.get(state, 0), len(details[field].encode("utf-8")))
+    return sizes
+
+
+@pytest.mark.parametrize("words", [600, 2000])
+def test_a_dense_page_reads_whole_and_no_state_carries_its_detections(runtime, engines, words):
+    # 12 words a line; as the Tesseract reader answers, detections are far over 256 KB at 2,000 words.
+    vocabulary = ["river", "lantern", "quietly", "morning", "garden", "whisper", "harbour", "silver"]
+    text_words = [f"{vocabulary[n % len(vocabulary)]}{n}" for n in range(words)]
+    engines.ocr.lines = [" ".join(text_words[i:i + 12]) + "." for i in range(0, words, 12)]
+    detections_bytes = len(json.dumps(engines.ocr(b"")).encode())
+    engines.ocr.calls = 0
+
+    _, record, history = run_page(runtime, page_photo(50 + words))
+
+    assert record.status == "COMPLETE"
+    assert runtime.objects.get(record.text_key).decode().split() == " ".join(engines.ocr.lines).split()
+    assert engines.ocr.calls == 1
+    sizes = _state_payload_sizes(history)
+    largest = max(size for state, size in sizes.items() if state not in SPEECH_STATES)
+    assert largest < 4096 < detections_bytes, ({s: n for s, n in sizes.items() if n >= 4096}, detections_bytes)
+    part_chars = runtime.settings.speech_part_chars
+    assert max(sizes[s] for s in SPEECH_STATES if s in sizes) < 4096 + 3 * part_chars

@@ -72,11 +72,13 @@ class LocalRuntime:
         })
         machine = sfn.create_state_machine(name="storytime", definition=definition, roleArn=ROLE_ARN)
         self.settings = Settings(bucket=BUCKET, table="local", state_machine_arn=machine["stateMachineArn"],
-                                 media_base_url=media_base_url, poll_seconds=0, **(settings or {}))
+                                 media_base_url=media_base_url, poll_seconds=0,
+                                 **{"first_reader": "tesseract", **(settings or {})})
         self.objects = FileObjectStore(self.data / "objects")
         self.records = SqliteRecordStore(self.data / "storytime.db")
         self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history")
-        self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow)
+        self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow,
+                         ocr=self.engines.ocr)
         self.operations = {
             **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps),
             **rekognition_operations(self.engines.ocr, self.objects, BUCKET),

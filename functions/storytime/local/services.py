@@ -14,7 +14,7 @@ from collections import OrderedDict
 from types import SimpleNamespace
 
 from storytime.core.language import espeak_voice_for_polly
-from storytime.errors import EngineError, StoredDataMissing
+from storytime.errors import EngineError, StoredDataMissing, UnreadableImage
 from storytime.local.aws_bridge import ServiceError, streaming
 
 log = logging.getLogger("storytime.local")
@@ -73,7 +73,7 @@ def rekognition_operations(ocr, objects, bucket: str) -> dict:
         data = _read_image(params, objects, bucket)
         try:
             return ocr(data)
-        except EngineError as error:
+        except (EngineError, UnreadableImage) as error:
             raise ServiceError("InvalidImageFormatException", str(error)) from None
 
     return {"rekognition.DetectText": detect_text}

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import pytesseract
 from PIL import Image, UnidentifiedImageError
 
-from storytime.errors import EngineError
+from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.skew import estimate_skew
 
@@ -204,7 +204,7 @@ class TesseractDetectText:
     # ------------------------------------------------------------ internals
     def _open(self, image_bytes: bytes) -> Image.Image:
         if not isinstance(image_bytes, (bytes, bytearray, memoryview)) or not image_bytes:
-            raise EngineError("InvalidImageFormatException: empty or non-bytes image")
+            raise UnreadableImage("InvalidImageFormatException: empty or non-bytes image")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -212,7 +212,7 @@ class TesseractDetectText:
                 image.load()
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
                 Image.DecompressionBombError) as exc:
-            raise EngineError(f"InvalidImageFormatException: not a readable image ({exc})") from exc
+            raise UnreadableImage(f"InvalidImageFormatException: not a readable image ({exc})") from exc
         image = self._grayscale(image)
         longest = max(image.size)
         if longest > self.max_side:

@@ -13,7 +13,7 @@ def execution_input(deps: Deps, record: Record, recipient: str | None) -> dict:
         "id": record.id,
         "imageKey": record.image_key,
         "recipient": recipient or record.recipient,
-        "config": {"pollSeconds": deps.settings.poll_seconds},
+        "config": {"pollSeconds": deps.settings.poll_seconds, "reader": deps.settings.first_reader},
     }
 
 

@@ -19,3 +19,6 @@ class Deps:
     objects: ObjectStore
     workflow: Workflow
     clock: Callable[[], float] = field(default=time.time)
+    # The Tesseract reader (image bytes -> DetectText-shaped answer); only the
+    # ReadPage step needs it, so only its entry points build one.
+    ocr: Callable[[bytes], dict] | None = None

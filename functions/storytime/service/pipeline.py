@@ -35,6 +35,20 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
     return progress
 
 
+def read_page_image(deps: Deps, page_id: str, image_key: str) -> dict:
+    """The Tesseract reader: OCR the stored page, keep the detections in storage, return their key.
+
+    Writes by key, so a re-run overwrites rather than adds. The state only
+    ever sees the key and a word count, whatever the size of the page.
+    """
+    detections = deps.ocr(deps.objects.get(image_key))
+    key = ocr_key(page_id)
+    deps.objects.put(key, json.dumps(detections).encode(), "application/json")
+    deps.records.update(page_id, ocr_key=key)
+    words = sum(1 for d in detections.get("TextDetections", []) if d.get("Type") == "WORD")
+    return {"ocrKey": key, "words": words}
+
+
 def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
     """OCR output -> text in reading order. Writes by key, so a re-run never doubles text."""
     if page.get("TextDetections") is not None:
