@@ -8,8 +8,8 @@ STORYTIME_DATA ?= ./.storytime
 export STORYTIME_PORT STORYTIME_DATA
 
 # Debian packages: OCR (Tesseract with Korean and English), speech (espeak-ng),
-# and a Korean font the tests render pages with.
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum
+# a Korean font the tests render pages with, and the browser the web reader's tests drive.
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench quality system install clean

@@ -17,6 +17,17 @@ def media_url(base: str, key: str | None) -> str | None:
     return None if key is None else f"{base.rstrip('/')}/{key}"
 
 
+def step(record: Record) -> str:
+    """Which part of the work a page is in, told from what its record already holds."""
+    if record.text_key:
+        return "SPEAKING"
+    if record.ocr_key:
+        return "FINDING_TEXT"
+    if record.status is Status.QUEUED:
+        return "QUEUED"
+    return "READING_PAGE"
+
+
 def result_view(record: Record, text: str | None, media_base_url: str) -> dict:
     view = {
         "id": record.id,

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from storytime.errors import StoredDataMissing
 from storytime.local.gateway import compile_routes, decode_body, proxy_event
 from storytime.local.runtime import LocalRuntime
+from storytime.local.static import ASSET_PREFIX, SECURITY_HEADERS, page_file, wants_page
 
 log = logging.getLogger("storytime.server")
 MEDIA_PREFIX = "/media/"
@@ -96,10 +97,23 @@ class RequestHandler(BaseHTTPRequestHandler):
         start, end = wanted
         self._send(206, data[start:end + 1], {**headers, "Content-Range": f"bytes {start}-{end}/{len(data)}"})
 
+    def _page(self, path: str) -> None:
+        """The web reader's static files, as CloudFront would serve them."""
+        found = page_file(path)
+        if found is None:
+            return self._json(404, "NOT_FOUND", "No such file.")
+        data, kind = found
+        self._send(200, data, {"Content-Type": kind, "Cache-Control": "no-cache", "Vary": "Accept",
+                               **SECURITY_HEADERS})
+
     def _dispatch(self) -> None:
         path = self.path.split("?", 1)[0]
         if path.startswith(MEDIA_PREFIX) and self.command in ("GET", "HEAD"):
             return self._media()
+        if self.command in ("GET", "HEAD") and (
+                path.startswith(ASSET_PREFIX) or path == "/index.html"
+                or (path == "/" and wants_page(self.headers.get("Accept")))):
+            return self._page(path)
         matches = [(route, params) for route in self.server.routes if (params := route.match(path)) is not None]
         unread = bool(self._body_length())  # an error before reading a body ends the connection
         if not matches:

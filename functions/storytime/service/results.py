@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storytime.core.content_id import is_content_id
-from storytime.core.notices import result_view
+from storytime.core.notices import result_view, step
 from storytime.core.records import Record, Status
 from storytime.errors import MalformedId, NotFound
 from storytime.service.answers import Answer
@@ -37,7 +37,7 @@ def pending_answer(deps: Deps, record: Record) -> Answer:
         if record.status is Status.FAILED:
             retry_after = deps.settings.stale_after_seconds
         message = "The page is still being read."
-    body = {"id": record.id, "status": str(record.status), "message": message,
+    body = {"id": record.id, "status": str(record.status), "step": step(record), "message": message,
             "links": {"result": f"/result/{record.id}"}}
     if record.status is Status.FAILED:
         body["error"] = {"error": record.error, "cause": record.cause}

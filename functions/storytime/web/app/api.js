@@ -1,0 +1,104 @@
+// The storytime HTTP API: upload with progress, and the result polled as Retry-After asks.
+
+let apiBase = "";
+
+// config.json says where the API is: "" is this page's own origin (the local server);
+// a deployment behind CloudFront writes the API Gateway address there.
+export async function configure() {
+  try {
+    const answer = await fetch(new URL("config.json", import.meta.url), { cache: "no-cache" });
+    if (answer.ok) apiBase = (await answer.json()).api || "";
+  } catch {
+    apiBase = "";
+  }
+}
+
+export function apiUrl(path) {
+  return new URL(path, apiBase || location.origin).href;
+}
+
+// An answer the page can act on: HTTP status, JSON body, and seconds to wait before asking again.
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+function retryAfter(value, fallback) {
+  const seconds = Number.parseFloat(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : fallback;
+}
+
+// POST /upload with the picture as the body. XMLHttpRequest, because fetch cannot report upload progress.
+export function upload(blob, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", apiUrl("/upload"));
+    request.setRequestHeader("Content-Type", blob.type || "application/octet-stream");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    request.addEventListener("load", () => {
+      const body = parse(request.responseText);
+      if (request.status === 200 || request.status === 202) {
+        resolve({ status: request.status, body, retryAfter: retryAfter(request.getResponseHeader("Retry-After"), 2) });
+      } else {
+        reject(new ApiError(request.status, body.error || `HTTP_${request.status}`, body.message));
+      }
+    });
+    request.addEventListener("error", () => reject(new ApiError(0, "OFFLINE")));
+    request.addEventListener("timeout", () => reject(new ApiError(0, "OFFLINE")));
+    request.send(blob);
+  });
+}
+
+// GET /result/{id} once: {status, body, retryAfter}.
+export async function result(id) {
+  let answer;
+  try {
+    answer = await fetch(apiUrl(`/result/${encodeURIComponent(id)}`), { headers: { Accept: "application/json" } });
+  } catch {
+    throw new ApiError(0, "OFFLINE");
+  }
+  const body = parse(await answer.text());
+  return { status: answer.status, body, retryAfter: retryAfter(answer.headers.get("Retry-After"), 5) };
+}
+
+const sleep = (seconds) => new Promise((done) => setTimeout(done, seconds * 1000));
+
+// Ask until the page is finished, waiting as long as each answer's Retry-After says.
+// onStep(body) sees every "not yet" answer. Resolves with a finished result (200);
+// rejects with an ApiError for no text (422), a failed page, or any other error.
+export async function waitForResult(id, onStep, { firstWait = 0, giveUpAfter = 30 * 60 } = {}) {
+  const started = Date.now();
+  let wait = firstWait;
+  for (;;) {
+    if (wait > 0) await sleep(wait);
+    const answer = await result(id);
+    if (answer.status === 200) return answer.body;
+    if (answer.status === 503 && answer.body.status === "FAILED") {
+      const error = new ApiError(503, "FAILED", answer.body.message);
+      error.reason = answer.body.error?.error || "";
+      throw error;
+    }
+    if (answer.status === 503) {
+      onStep(answer.body);
+      if ((Date.now() - started) / 1000 > giveUpAfter) throw new ApiError(503, "BUSY");
+      wait = answer.retryAfter;
+      continue;
+    }
+    const error = new ApiError(answer.status, answer.body.error || `HTTP_${answer.status}`, answer.body.message);
+    error.body = answer.body;
+    throw error;
+  }
+}

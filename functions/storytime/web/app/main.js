@@ -1,0 +1,239 @@
+// The web reader: photograph or pick a page, follow its reading, listen and read along.
+
+import { ApiError, configure, result as fetchResult, upload, waitForResult } from "./api.js";
+import { t, translate } from "./i18n.js";
+import { renderText } from "./readalong.js";
+import { forget, recentPages, remember } from "./recent.js";
+import { shrink } from "./shrink.js";
+
+const $ = (id) => document.getElementById(id);
+// How far along the bar each step stands (the upload fills the first fifth).
+const STEP_VALUE = { QUEUED: 25, READING_PAGE: 45, FINDING_TEXT: 70, SPEAKING: 85 };
+const RETRYABLE = new Set(["FAILED", "BUSY", "OFFLINE"]);
+const SPEED_KEY = "storytime.speed";
+let busy = false;
+let retryAction = null;
+
+function say(message) {
+  $("status").textContent = message;
+}
+
+function progress(message, value) {
+  say(message);
+  const bar = $("progress-bar");
+  bar.hidden = false;
+  if (value === undefined) bar.removeAttribute("value");
+  else bar.value = value;
+}
+
+function endProgress(message = "") {
+  $("progress-bar").hidden = true;
+  say(message);
+}
+
+function reasonText(reason) {
+  if (reason === "TextTooLong") return t("reasonTextTooLong");
+  if (/Speech/.test(reason || "")) return t("reasonSpeech");
+  return t("reasonOther", { code: reason || "?" });
+}
+
+export function messageFor(error) {
+  switch (error.code) {
+    case "PAYLOAD_TOO_LARGE":
+    case "IMAGE_TOO_LARGE":
+      return t("tooLarge");
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return t("notImage");
+    case "CORRUPT_IMAGE":
+      return t("corrupt");
+    case "EMPTY_UPLOAD":
+      return t("empty");
+    case "NO_TEXT":
+      return t("noText");
+    case "FAILED":
+      return t("failed", { reason: reasonText(error.reason) });
+    case "NOT_FOUND":
+      return t("gone");
+    case "OFFLINE":
+      return t("offline");
+    case "BUSY":
+      return t("busy");
+  }
+  if (error.status === 429 || error.status >= 500) return t("busy");
+  return t("unknown", { code: error.code || error.message });
+}
+
+function showProblem(error, retry) {
+  const code = error instanceof ApiError ? error.code : "OFFLINE";
+  const canRetry = RETRYABLE.has(code) || error.status === 429 || error.status >= 500;
+  endProgress();
+  $("problem-text").textContent = messageFor(error instanceof ApiError ? error : new ApiError(0, "OFFLINE"));
+  $("problem").dataset.code = code;
+  $("problem").hidden = false;
+  $("retry").hidden = !canRetry;
+  retryAction = canRetry ? retry : null;
+}
+
+function clearProblem() {
+  $("problem").hidden = true;
+  $("problem-text").textContent = "";
+  delete $("problem").dataset.code;
+  retryAction = null;
+}
+
+function show(page) {
+  $("reader").hidden = false;
+  $("photo").src = page.imageUrl;
+  renderText($("text"), page.text, page.language);
+  const audio = $("audio");
+  audio.src = page.audioUrl;
+  audio.playbackRate = Number($("speed").value);
+  $("reader").dataset.page = page.id;
+  renderRecent(remember(page));
+  endProgress(t("ready"));
+  $("reader-heading").focus();
+}
+
+// Work on one thing at a time; the buttons stay usable but a second request waits its turn.
+async function exclusive(work) {
+  if (busy) return;
+  busy = true;
+  clearProblem();
+  try {
+    await work();
+  } finally {
+    busy = false;
+  }
+}
+
+async function follow(id, firstWait = 0, step = "QUEUED") {
+  progress(t(step), STEP_VALUE[step]);
+  try {
+    const page = await waitForResult(id, (body) => {
+      const step = body.step in STEP_VALUE ? body.step : "READING_PAGE";
+      progress(t(step), STEP_VALUE[step]);
+    }, { firstWait });
+    show(page);
+  } catch (error) {
+    if (error.code === "NOT_FOUND") renderRecent(forget(id));
+    showProblem(error, () => exclusive(() => follow(id)));
+  }
+}
+
+async function readPhoto(file) {
+  progress(t("preparing"));
+  let sent;
+  try {
+    const blob = await shrink(file);
+    let shown = -1;
+    progress(t("uploading", { percent: 0 }), 0);
+    sent = await upload(blob, (fraction) => {
+      const percent = Math.round(fraction * 100);
+      $("progress-bar").value = fraction * 20;
+      // Tell the live region in tens, not at every packet.
+      if (percent - shown >= 10 || percent === 100) {
+        shown = percent;
+        say(t("uploading", { percent }));
+      }
+    });
+  } catch (error) {
+    return showProblem(error, () => exclusive(() => readPhoto(file)));
+  }
+  if (sent.status === 200 && sent.body.status === "COMPLETE") return show(sent.body);
+  if (sent.status === 200 && sent.body.status === "NO_TEXT") return showProblem(new ApiError(422, "NO_TEXT"));
+  return follow(sent.body.id, sent.retryAfter, sent.body.status === "PROCESSING" ? "READING_PAGE" : "QUEUED");
+}
+
+async function openRecent(id) {
+  progress(t("loading"));
+  try {
+    const answer = await fetchResult(id);
+    if (answer.status === 200) return show(answer.body);
+    if (answer.status === 503) return follow(id, answer.retryAfter);
+    if (answer.status === 404) renderRecent(forget(id));
+    showProblem(new ApiError(answer.status, answer.body.error || `HTTP_${answer.status}`, answer.body.message),
+      () => exclusive(() => openRecent(id)));
+  } catch (error) {
+    showProblem(error, () => exclusive(() => openRecent(id)));
+  }
+}
+
+function renderRecent(pages = recentPages()) {
+  const list = $("recent-list");
+  list.replaceChildren();
+  $("recent-empty").hidden = pages.length > 0;
+  for (const page of pages) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "recent-page";
+    const when = new Date(page.at).toLocaleString(document.documentElement.lang);
+    const title = page.title || t("recentUntitled", { when });
+    button.textContent = title;
+    button.setAttribute("aria-label", t("recentPlay", { title }));
+    if (page.language) button.lang = page.language;
+    button.dataset.page = page.id;
+    button.addEventListener("click", () => exclusive(() => openRecent(page.id)));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+function choose(input) {
+  input.addEventListener("change", () => {
+    const [file] = input.files;
+    input.value = ""; // the same photo may be chosen again
+    if (file) exclusive(() => readPhoto(file));
+  });
+}
+
+function dropping(zone) {
+  const over = (on) => {
+    zone.classList.toggle("over", on);
+    $("drop").textContent = t(on ? "dropActive" : "drop");
+  };
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    over(true);
+  });
+  zone.addEventListener("dragleave", (event) => {
+    if (!zone.contains(event.relatedTarget)) over(false);
+  });
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    over(false);
+    const file = [...(event.dataTransfer?.files || [])][0];
+    if (file) exclusive(() => readPhoto(file));
+  });
+}
+
+function speed() {
+  const select = $("speed");
+  const saved = localStorage.getItem(SPEED_KEY);
+  if (saved && [...select.options].some((o) => o.value === saved)) select.value = saved;
+  const apply = () => {
+    $("audio").playbackRate = Number(select.value);
+    localStorage.setItem(SPEED_KEY, select.value);
+  };
+  select.addEventListener("change", apply);
+  // A new source resets the rate; keep the person's choice.
+  $("audio").addEventListener("loadedmetadata", () => {
+    $("audio").playbackRate = Number(select.value);
+  });
+}
+
+async function start() {
+  translate();
+  await configure();
+  $("take").addEventListener("click", () => $("camera").click());
+  $("choose").addEventListener("click", () => $("file").click());
+  $("retry").addEventListener("click", () => retryAction?.());
+  choose($("camera"));
+  choose($("file"));
+  dropping(document.body);
+  speed();
+  renderRecent();
+  document.body.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,176 @@
+"""The web reader in real headless Chromium against the real server with the real engines."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+from storytime.local.runtime import LocalRuntime
+from storytime.local.server import serve
+
+from tests.e2e.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
+from tests.e2e.conftest import FIXTURES, free_port
+
+pytestmark = pytest.mark.e2e
+SCAN = FIXTURES / "tesseract_phototest.png"
+WAIT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real server on a known port, so the media links it hands out reach it."""
+    port = free_port()
+    # Retry-After 1 s: the page follows it, and the test need not wait 5 s a poll.
+    runtime = LocalRuntime(tmp_path_factory.mktemp("web"), f"http://127.0.0.1:{port}/media",
+                           settings={"fresh_retry_after_seconds": 1})
+    server = serve(runtime, "127.0.0.1", port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+    runtime.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, site):
+    contexts = []
+
+    def opened(viewport=PHONE, locale="en-US"):
+        # bypass_csp: the accessibility check injects axe-core, which the page's own policy refuses.
+        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(site + "/")
+        page.wait_for_selector("body[data-ready]")
+        # Every text the live region announced, in order.
+        page.evaluate("""() => { window.announced = [];
+            new MutationObserver(() => announced.push(document.getElementById('status').textContent))
+              .observe(document.getElementById('status'), {childList: true, characterData: true, subtree: true}); }""")
+        return page
+
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+def png(color="white", size=(900, 1200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def wait_read(page):
+    expect(page.locator("#reader")).to_be_visible(timeout=WAIT_MS)
+    return page
+
+
+def test_a_photo_is_read_aloud_in_the_page(open_page):
+    page = open_page()
+    uploads = []
+    page.on("request", lambda r: uploads.append(r) if r.method == "POST" else None)
+    page.set_input_files("#file", str(SCAN))
+    wait_read(page)
+
+    announced = page.evaluate("announced")
+    assert any(a.startswith("Sending the photo") for a in announced), announced
+    assert "Reading the page…" in announced, announced
+    assert announced[-1] == "Ready. Press play to listen."
+    assert len(uploads) == 1 and uploads[0].url.endswith("/upload")
+
+    text = page.inner_text("#text")
+    assert "quick brown dog jumped over the lazy fox" in text
+    assert page.get_attribute("#text", "lang") == "en"
+    assert page.evaluate("document.getElementById('photo').complete && document.getElementById('photo')"
+                         ".naturalWidth") > 0
+    # A playable source: the browser has read the MP3's length from the server.
+    page.wait_for_function("document.getElementById('audio').readyState >= 1", timeout=30_000)
+    duration = page.evaluate("document.getElementById('audio').duration")
+    assert duration > 3 and page.evaluate("document.getElementById('audio').error") is None
+
+    # Playback speed applies to the player.
+    page.select_option("#speed", "1.5")
+    assert page.evaluate("document.getElementById('audio').playbackRate") == 1.5
+    assert page.errors == []
+    screenshot(page, "phone-page-read")
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "desktop-page-read")
+    assert axe_violations(page) == []
+
+
+def test_recent_pages_play_again_without_an_upload(open_page):
+    page = open_page()
+    page.set_input_files("#file", str(SCAN))
+    wait_read(page)
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    recent = page.locator(".recent-page").first
+    expect(recent).to_contain_text("This is a lot of 12 point text")
+    recent.click()
+    wait_read(page)
+    assert "quick brown dog" in page.inner_text("#text")
+    page.wait_for_function("document.getElementById('audio').readyState >= 1", timeout=30_000)
+    assert posts == []
+    assert page.locator(".recent-page").count() == 1  # the same page is not listed twice
+
+
+@pytest.mark.parametrize("name, data, kind, message", [
+    ("notes.txt", b"just some words, not a picture", "text/plain", "not a photo storytime can read"),
+    ("broken.jpg", png()[:400], "image/png", "damaged or incomplete"),
+    ("blank.png", png(), "image/png", "No readable text was found"),
+])
+def test_a_bad_file_shows_its_message(open_page, name, data, kind, message):
+    page = open_page()
+    page.set_input_files("#file", files=[{"name": name, "mimeType": kind, "buffer": data}])
+    problem = page.locator("#problem")
+    expect(problem).to_be_visible(timeout=WAIT_MS)
+    expect(problem).to_contain_text(message)
+    assert page.get_attribute("#problem", "role") == "alert"
+    assert page.locator("#reader").is_hidden() and page.locator("#progress-bar").is_hidden()
+    if name == "notes.txt":
+        screenshot(page, "phone-not-a-photo")
+        assert axe_violations(page) == []
+
+
+def test_keyboard_alone_reads_a_page(open_page):
+    page = open_page()
+    for _ in range(10):  # Tab to the "Choose a photo" button
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "choose":
+            break
+    assert page.evaluate("document.activeElement.id") == "choose"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(SCAN))
+    wait_read(page)
+    # Focus moves to the result, so the next Tab reaches the player's controls.
+    assert page.evaluate("document.activeElement.id") == "reader-heading"
+
+
+def test_korean_browsers_get_korean(open_page):
+    page = open_page(locale="ko-KR")
+    assert page.get_attribute("html", "lang") == "ko"
+    expect(page.locator("#capture-heading")).to_have_text("페이지 읽어 주기")
+    expect(page.locator("#choose")).to_have_text("사진 고르기")
+    screenshot(page, "phone-korean")
+    assert axe_violations(page) == []
+
+
+def test_the_empty_page_passes_the_accessibility_check_on_a_desktop(open_page):
+    page = open_page(viewport=DESKTOP)
+    screenshot(page, "desktop-start")
+    assert axe_violations(page) == []
