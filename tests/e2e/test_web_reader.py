@@ -148,13 +148,13 @@ def test_a_bad_file_shows_its_message(open_page, name, data, kind, message):
 
 def test_keyboard_alone_reads_a_page(open_page):
     page = open_page()
-    for _ in range(10):  # Tab to the "Choose a photo" button
+    for _ in range(10):  # Tab to "Choose a photo"
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "choose":
+        if page.evaluate("document.activeElement.id") == "file":
             break
-    assert page.evaluate("document.activeElement.id") == "choose"
+    assert page.evaluate("document.activeElement.labels[0].textContent") == "Choose a photo"
     with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
+        page.keyboard.press("Space")
     chooser.value.set_files(str(SCAN))
     wait_read(page)
     # Focus moves to the result, so the next Tab reaches the player's controls.
@@ -166,6 +166,7 @@ def test_korean_browsers_get_korean(open_page):
     assert page.get_attribute("html", "lang") == "ko"
     expect(page.locator("#capture-heading")).to_have_text("페이지 읽어 주기")
     expect(page.locator("#choose")).to_have_text("사진 고르기")
+    assert page.get_by_label("사진 찍기").get_attribute("capture") == "environment"
     screenshot(page, "phone-korean")
     assert axe_violations(page) == []
 

@@ -225,8 +225,6 @@ function speed() {
 async function start() {
   translate();
   await configure();
-  $("take").addEventListener("click", () => $("camera").click());
-  $("choose").addEventListener("click", () => $("file").click());
   $("retry").addEventListener("click", () => retryAction?.());
   choose($("camera"));
   choose($("file"));
