@@ -13,6 +13,10 @@ FUNCTIONS = {
     "RecordOutcome": "storytime.handlers.record_outcome.handler",
 }
 
+# Functions that run an OCR or speech engine: their concurrency is the
+# machine's engine slots on one machine (reserved concurrency on AWS).
+ENGINE_FUNCTIONS = frozenset({"ReadPage"})
+
 # API routes: (method, API Gateway resource path, handler). The local server
 # matches the same paths and builds the same proxy events.
 ROUTES = [

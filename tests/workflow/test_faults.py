@@ -146,3 +146,38 @@ def test_a_restart_resumes_interrupted_pages_but_not_failed_ones(tmp_path, engin
         assert second.records.get("1" * 64).status == "FAILED"
     finally:
         second.close()
+
+
+def test_a_page_waits_for_a_free_engine_slot_and_the_history_shows_it(tmp_path):
+    import time
+
+    from storytime.local.config import LocalSettings
+    from storytime.local.runtime import Engines, LocalRuntime
+    from storytime.service.uploads import accept_upload
+
+    from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr
+
+    ocr = GatedOcr()
+    runtime = LocalRuntime(tmp_path / "data", "http://media.test",
+                           engines=Engines(ocr=ocr, speech=FakeSpeech(), outbox=FakeOutbox()),
+                           local=LocalSettings(engine_slots=1, engine_nice=0))
+    try:
+        first = accept_upload(runtime.deps, page_photo(30), "image/png")
+        assert ocr.entered.wait(30)  # the first page holds the only slot
+        second = accept_upload(runtime.deps, page_photo(31), "image/png")
+        waiting = runtime.records.get(second.body["id"]).execution_arn
+        deadline = time.monotonic() + 30
+        while "Lambda.TooManyRequestsException" not in failures(runtime.workflow.history(waiting)):
+            assert time.monotonic() < deadline, "the second page was never refused a slot"
+            time.sleep(0.05)
+        ocr.gate.set()
+        for answer in (first, second):
+            record = runtime.records.get(answer.body["id"])
+            runtime.workflow.wait(record.execution_arn)
+            assert runtime.records.get(record.id).status == "COMPLETE"
+        assert ocr.calls == 2
+        assert set(failures(runtime.workflow.history(waiting))) == {"Lambda.TooManyRequestsException"}
+        assert runtime.slots.in_use == 0 and runtime.slots.refused >= 1
+    finally:
+        ocr.gate.set()
+        runtime.close()

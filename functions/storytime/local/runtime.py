@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storytime.core.records import Status
-from storytime.functions import FUNCTIONS, load_handler
+from storytime.functions import ENGINE_FUNCTIONS, FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
+from storytime.local.config import LocalSettings
+from storytime.local.engine_slots import EngineSlots
 from storytime.local.history import ArchivingWorkflow
 from storytime.local.services import (
     ACCOUNT,
@@ -53,10 +55,13 @@ def default_engines(data: Path, smtp_url: str | None) -> Engines:
 
 class LocalRuntime:
     def __init__(self, data: Path, media_base_url: str, engines: Engines | None = None,
-                 settings: dict | None = None, smtp_url: str | None = None, resume: bool = True):
+                 settings: dict | None = None, smtp_url: str | None = None, resume: bool = True,
+                 local: LocalSettings | None = None):
         import boto3
         from moto import mock_aws
 
+        self.local = local or LocalSettings.from_env()
+        self.slots = EngineSlots(self.local.engine_slots, self.local.engine_nice)
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
         self.engines = engines or default_engines(self.data, smtp_url)
@@ -80,9 +85,10 @@ class LocalRuntime:
         self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow,
                          ocr=self.engines.ocr)
         self.operations = {
-            **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps),
-            **rekognition_operations(self.engines.ocr, self.objects, BUCKET),
-            **polly_operations(self.engines.speech, self.objects, BUCKET),
+            **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps,
+                                self.slots, ENGINE_FUNCTIONS),
+            **rekognition_operations(self.engines.ocr, self.objects, BUCKET, self.slots),
+            **polly_operations(self.engines.speech, self.objects, BUCKET, self.slots),
             **sns_operations(self.engines.outbox, TOPIC_ARN),
         }
         aws_bridge.install(self.operations)

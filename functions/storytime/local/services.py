@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from storytime.core.language import espeak_voice_for_polly
 from storytime.errors import EngineError, StoredDataMissing, UnreadableImage
 from storytime.local.aws_bridge import ServiceError, streaming
+from storytime.local.engine_slots import EngineSlots, NoSlot
 
 log = logging.getLogger("storytime.local")
 REGION = "us-east-1"
@@ -27,9 +28,21 @@ def function_arn(name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:storytime-{name}"
 
 
-def lambda_operations(handlers: dict[str, callable], deps) -> dict:
-    """Lambda Invoke -> the same handler, in-process, with the same event."""
+def _unbounded():
+    return EngineSlots(size=1 << 16, nice=0)
+
+
+def lambda_operations(handlers: dict[str, callable], deps, slots: EngineSlots | None = None,
+                      engine_functions: frozenset[str] = frozenset()) -> dict:
+    """Lambda Invoke -> the same handler, in-process, with the same event.
+
+    Functions that run an engine share the machine's engine slots, as a
+    function's reserved concurrency caps it on AWS: beyond it, Invoke is
+    refused with TooManyRequestsException and the workflow retries.
+    """
     by_name = {f"storytime-{name}": handler for name, handler in handlers.items()}
+    bounded = {f"storytime-{name}" for name in engine_functions}
+    slots = slots or _unbounded()
 
     def invoke(params):
         name = params["FunctionName"].split(":function:")[-1].split(":")[0]
@@ -40,6 +53,15 @@ def lambda_operations(handlers: dict[str, callable], deps) -> dict:
         event = json.loads(payload)
         context = SimpleNamespace(function_name=name, aws_request_id=str(uuid.uuid4()),
                                   get_remaining_time_in_millis=lambda: 60_000)
+        if name not in bounded:
+            return _run(handler, event, context)
+        try:
+            with slots.take():
+                return _run(handler, event, context)
+        except NoSlot:
+            raise ServiceError("TooManyRequestsException", "Rate Exceeded.", 429) from None
+
+    def _run(handler, event, context):
         try:
             result = handler(event, context, deps=deps)
         except Exception as error:  # Lambda reports any exception as the function's error
@@ -66,20 +88,28 @@ def _read_image(params, objects, bucket) -> bytes:
                            "permissions.") from None
 
 
-def rekognition_operations(ocr, objects, bucket: str) -> dict:
+def _throttled() -> ServiceError:
+    return ServiceError("ThrottlingException", "Rate exceeded.", 400)
+
+
+def rekognition_operations(ocr, objects, bucket: str, slots: EngineSlots | None = None) -> dict:
     """DetectText -> the local OCR engine, answering in Rekognition's shape."""
+    slots = slots or _unbounded()
 
     def detect_text(params):
         data = _read_image(params, objects, bucket)
         try:
-            return ocr(data)
+            with slots.take():
+                return ocr(data)
+        except NoSlot:
+            raise _throttled() from None
         except (EngineError, UnreadableImage) as error:
             raise ServiceError("InvalidImageFormatException", str(error)) from None
 
     return {"rekognition.DetectText": detect_text}
 
 
-def polly_operations(speech, objects, bucket: str) -> dict:
+def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = None) -> dict:
     """Start/GetSpeechSynthesisTask -> espeak-ng, writing <prefix><TaskId>.mp3 like Polly.
 
     Synthesis happens inside Start, so the task is already ``completed`` and
@@ -88,6 +118,7 @@ def polly_operations(speech, objects, bucket: str) -> dict:
     # Recent tasks only: the workflow asks about a task within seconds of starting it.
     tasks: OrderedDict[str, dict] = OrderedDict()
     lock = threading.Lock()
+    slots = slots or _unbounded()
 
     def start(params):
         if params.get("OutputS3BucketName") != bucket:
@@ -103,9 +134,12 @@ def polly_operations(speech, objects, bucket: str) -> dict:
             "OutputUri": f"https://s3.{REGION}.amazonaws.com/{bucket}/{key}",
         }
         try:
-            mp3 = speech.synthesize_mp3(params["Text"], espeak_voice_for_polly(params["VoiceId"]))
+            with slots.take():
+                mp3 = speech.synthesize_mp3(params["Text"], espeak_voice_for_polly(params["VoiceId"]))
             objects.put(key, mp3, "audio/mpeg")
             task["TaskStatus"] = "completed"
+        except NoSlot:
+            raise _throttled() from None
         except EngineError as error:
             task.update(TaskStatus="failed", TaskStatusReason=str(error))
         with lock:

@@ -1,0 +1,30 @@
+"""Settings of the one-machine platform only (AWS has its own: reserved concurrency, 90-day history)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+_ENV = {
+    "engine_slots": "STORYTIME_ENGINE_SLOTS",
+    "engine_nice": "STORYTIME_ENGINE_NICE",
+    "history_retention_days": "STORYTIME_HISTORY_RETENTION_DAYS",
+}
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    # Engine calls (OCR, speech) at once: one per core keeps the machine busy, not swamped.
+    engine_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # Engines run at this nice value, so API requests never wait behind OCR.
+    engine_nice: int = 10
+    # Archived execution histories are deleted this long after they last changed
+    # (AWS keeps a closed execution's history for 90 days).
+    history_retention_days: float = 90.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LocalSettings:
+        env = os.environ if env is None else env
+        kinds = {"engine_slots": int, "engine_nice": int, "history_retention_days": float}
+        return cls(**{name: kinds[name](env[var]) for name, var in _ENV.items() if env.get(var)})
