@@ -8,17 +8,18 @@ STORYTIME_DATA ?= ./.storytime
 export STORYTIME_PORT STORYTIME_DATA
 
 # Debian packages: OCR (Tesseract with Korean and English), speech (espeak-ng),
-# a Korean font the tests render pages with, and the browser the web reader's tests drive.
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium
+# a Korean font the tests render pages with, the browser the web reader's tests
+# drive, and Node.js for the CDK app (jsii).
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium nodejs
 STAMP = $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench quality system install clean
+.PHONY: run test test-fast lint bench quality synth deploy destroy system install clean
 
 run: system $(STAMP)
 	$(VENV)/bin/storytime serve
 
 test: system $(STAMP)
-	$(VENV)/bin/ruff check functions tests bench
+	$(VENV)/bin/ruff check functions tests bench infra
 	$(VENV)/bin/pytest
 
 # Everything but the real engines: seconds, for the edit-test loop.
@@ -26,7 +27,7 @@ test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not e2e"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check functions tests bench
+	$(VENV)/bin/ruff check functions tests bench infra
 
 bench: system $(STAMP)
 	$(VENV)/bin/python bench/run.py
@@ -36,6 +37,20 @@ bench: system $(STAMP)
 DIR ?= tests/fixtures
 quality: system $(STAMP)
 	$(VENV)/bin/python bench/quality.py $(DIR)
+
+# The AWS stack (infra/). synth is offline: no account, no Docker, no bundling.
+# deploy/destroy need AWS credentials and `npx aws-cdk` (npm); deploy builds
+# the dense-page reader's image, so it needs Docker too. Context: SENDER (a
+# verified SES address), NOTIFY (optional operator e-mail), ORIGIN (CORS).
+CDK = cd infra && npx --yes aws-cdk@2
+CDK_CONTEXT = $(if $(SENDER),-c senderEmail=$(SENDER)) $(if $(NOTIFY),-c notifyEmail=$(NOTIFY)) $(if $(ORIGIN),-c allowedOrigin=$(ORIGIN))
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = 18,20
+synth: system $(STAMP)
+	cd infra && ../$(VENV)/bin/python app.py
+deploy: system $(STAMP)
+	$(CDK) deploy $(CDK_CONTEXT)
+destroy: $(STAMP)
+	$(CDK) destroy $(CDK_CONTEXT)
 
 install: system $(STAMP)
 

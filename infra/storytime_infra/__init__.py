@@ -1,0 +1,1 @@
+"""storytime on AWS: one CDK stack (see stack.StorytimeStack)."""

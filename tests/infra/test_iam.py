@@ -1,0 +1,126 @@
+"""Least privilege, pinned: every statement of every role, as actions -> resources in words."""
+
+from tests.infra.conftest import resources
+
+XRAY = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
+LOGS = frozenset({"logs:CreateLogStream", "logs:PutLogEvents"})
+MACHINE = "stateMachine:storytime"
+EXECUTIONS = "execution:storytime:*"
+
+
+def _name(template_json, logical_id: str) -> str:
+    resource = template_json["Resources"][logical_id]
+    kind = resource["Type"]
+    if kind == "AWS::S3::Bucket":
+        return "bucket"
+    if kind == "AWS::DynamoDB::Table":
+        return "table"
+    if kind == "AWS::SNS::Topic":
+        return "topic"
+    if kind == "AWS::Logs::LogGroup":
+        return "own log group"
+    if kind == "AWS::Lambda::Function":
+        return "function " + resource["Properties"]["Description"].removeprefix("storytime ")
+    if kind == "AWS::SES::EmailIdentity":
+        return "sender identity"
+    raise AssertionError(kind)
+
+
+def _words(template_json, resource) -> str:
+    if resource == "*":
+        return "*"
+    if "Ref" in resource:
+        return _name(template_json, resource["Ref"])
+    if "Fn::GetAtt" in resource:
+        return _name(template_json, resource["Fn::GetAtt"][0])
+    parts = resource["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else "" for p in parts)
+    first = parts[0]
+    if isinstance(first, dict) and "Fn::GetAtt" in first:
+        return _name(template_json, first["Fn::GetAtt"][0]) + text
+    return text.split(":", 5)[-1] if ":states:" in text else text
+
+
+def statements(template_json, policy) -> set:
+    found = set()
+    for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        condition = statement.get("Condition")
+        for target in targets:
+            words = _words(template_json, target)
+            if condition:
+                words += f" if prefix {condition['StringLike']['s3:prefix']}"
+            found.add((frozenset(actions), words))
+    return found
+
+
+def policy_of(template_json, role_prefix: str):
+    (policy,) = [p for k, p in resources(template_json, "AWS::IAM::Policy").items()
+                 if k.startswith(role_prefix + "RoleDefaultPolicy") or k.startswith(role_prefix + "DefaultPolicy")]
+    return policy
+
+
+def reads(prefix):
+    return {(frozenset({"s3:GetObject"}), f"bucket/{prefix}*"),
+            (frozenset({"s3:ListBucket"}), f"bucket if prefix ['{prefix}*']")}
+
+
+BASE = {(LOGS, "own log group"), (XRAY, "*")}
+GET, PUT, UPDATE = "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"
+
+EXPECTED = {
+    "upload": BASE | {(frozenset({"s3:PutObject"}), "bucket/images/*"),
+                      (frozenset({GET, PUT, UPDATE}), "table"),
+                      (frozenset({"states:StartExecution"}), MACHINE),
+                      (frozenset({"states:DescribeExecution"}), EXECUTIONS)},
+    "result": BASE | reads("text/") | {(frozenset({GET, UPDATE}), "table"),
+                                        (frozenset({"states:StartExecution"}), MACHINE),
+                                        (frozenset({"states:DescribeExecution"}), EXECUTIONS)},
+    "history": BASE | {(frozenset({GET}), "table"), (frozenset({"states:GetExecutionHistory"}), EXECUTIONS)},
+    "health": BASE,
+    "index": BASE,
+    "LoadProgress": BASE | {(frozenset({GET}), "table")},
+    "ExtractText": BASE | reads("ocr/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
+                                           (frozenset({"s3:PutObject"}), "bucket/text/*"),
+                                           (frozenset({UPDATE}), "table")},
+    "PlanSpeech": BASE | reads("text/") | {(frozenset({UPDATE}), "table")},
+    "ReadSpeechPart": BASE | reads("text/"),
+    "JoinAudio": BASE | reads("speech/") | {(frozenset({"s3:PutObject"}), "bucket/audio/*"),
+                                            (frozenset({"s3:DeleteObject"}), "bucket/speech/*")},
+    "RecordOutcome": BASE | {(frozenset({UPDATE}), "table")},
+}
+
+
+def test_every_function_role_is_pinned(template_json):
+    lambdas = [r["Properties"]["Description"].removeprefix("storytime ")
+               for r in resources(template_json, "AWS::Lambda::Function").values()]
+    assert sorted(lambdas) == sorted(EXPECTED)
+    for name, expected in EXPECTED.items():
+        assert statements(template_json, policy_of(template_json, f"Functions{name}")) == expected, name
+
+
+def test_function_roles_have_no_managed_policies(template_json):
+    for role in resources(template_json, "AWS::IAM::Role").values():
+        principal = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"]
+        if principal in ("lambda.amazonaws.com", "states.amazonaws.com"):
+            assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def test_workflow_role_is_pinned(template_json):
+    invoke = {(frozenset({"lambda:InvokeFunction"}), f"function {name}")
+              for name in ("LoadProgress", "ExtractText", "PlanSpeech", "ReadSpeechPart", "JoinAudio",
+                           "RecordOutcome")}
+    log_delivery = frozenset({"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                              "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                              "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"})
+    assert statements(template_json, policy_of(template_json, "WorkflowRole")) == invoke | {
+        (frozenset({"rekognition:DetectText"}), "*"),
+        (frozenset({"polly:StartSpeechSynthesisTask", "polly:GetSpeechSynthesisTask"}), "*"),
+        (frozenset({"s3:GetObject"}), "bucket/images/*"),
+        (frozenset({"s3:PutObject"}), "bucket/speech/*"),
+        (frozenset({"sns:Publish"}), "topic"),
+        (log_delivery, "*"),
+        (XRAY | {"xray:GetSamplingRules", "xray:GetSamplingTargets"}, "*"),
+    }

@@ -1,0 +1,194 @@
+"""The synthesized template: every resource of the stack and the properties that matter."""
+
+import re
+
+import pytest
+from aws_cdk.assertions import Match
+from storytime.functions import FUNCTIONS, ROUTES
+from storytime.settings import Settings
+from storytime.statemachine import definition_path, placeholders, substitute
+
+from tests.infra.conftest import CONTEXT, resources
+
+
+def only(template_json, type_):
+    found = resources(template_json, type_)
+    assert len(found) == 1, sorted(found)
+    return next(iter(found.values()))["Properties"]
+
+
+def media_bucket(template_json):
+    buckets = [r["Properties"] for r in resources(template_json, "AWS::S3::Bucket").values()]
+    return next(b for b in buckets if "LifecycleConfiguration" in b and "LoggingConfiguration" in b)
+
+
+def test_buckets_are_private_encrypted_and_owner_enforced(template_json):
+    buckets = resources(template_json, "AWS::S3::Bucket")
+    assert len(buckets) == 2  # media and its access logs
+    for bucket in buckets.values():
+        props = bucket["Properties"]
+        assert props["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+            "ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    policies = resources(template_json, "AWS::S3::BucketPolicy")
+    assert len(policies) == 2
+    tls_only = {"Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}, "Effect": "Deny",
+                "Principal": {"AWS": "*"}}
+    for policy in policies.values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert tls_only in [{k: v for k, v in s.items() if k != "Resource"} for s in statements]
+
+
+def test_media_bucket_forgets_abandoned_uploads(template_json):
+    rules = {r["Id"]: r for r in media_bucket(template_json)["LifecycleConfiguration"]["Rules"]}
+    assert rules["AbortIncompleteUploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert rules["AbandonedUploads"]["Prefix"] == "uploads/"
+    assert rules["AbandonedUploads"]["ExpirationInDays"] == 1
+    assert rules["LeftoverSpeechParts"]["Prefix"] == "speech/"
+
+
+def test_cloudfront_reads_the_bucket_through_origin_access_control_over_https_only(template, template_json):
+    oac = only(template_json, "AWS::CloudFront::OriginAccessControl")["OriginAccessControlConfig"]
+    assert oac["OriginAccessControlOriginType"] == "s3"
+    assert oac["SigningBehavior"] == "always" and oac["SigningProtocol"] == "sigv4"
+    config = only(template_json, "AWS::CloudFront::Distribution")["DistributionConfig"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
+    assert config["DefaultCacheBehavior"]["AllowedMethods"] == ["GET", "HEAD"]
+    (origin,) = config["Origins"]
+    assert "OriginAccessControlId" in origin and origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    # Only CloudFront's service principal, for this distribution, may read objects.
+    template.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Action": "s3:GetObject", "Principal": {"Service": "cloudfront.amazonaws.com"},
+                           "Condition": {"StringEquals": {"AWS:SourceArn": Match.any_value()}}})])}})
+
+
+def test_records_table_is_on_demand_with_point_in_time_recovery(template_json):
+    table = only(template_json, "AWS::DynamoDB::Table")
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_topic_is_encrypted_tls_only_and_mails_the_operator(template_json):
+    topic = only(template_json, "AWS::SNS::Topic")
+    assert topic["KmsMasterKeyId"] == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":kms:",
+                                                         {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
+                                                         ":alias/aws/sns"]]} or "alias/aws/sns" in str(topic)
+    (statement,) = only(template_json, "AWS::SNS::TopicPolicy")["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    subscription = only(template_json, "AWS::SNS::Subscription")
+    assert subscription["Protocol"] == "email" and subscription["Endpoint"] == CONTEXT["notifyEmail"]
+
+
+def test_ses_sender_identity_comes_from_context(template_json):
+    assert only(template_json, "AWS::SES::EmailIdentity")["EmailIdentity"] == CONTEXT["senderEmail"]
+
+
+HANDLERS = {**{name: h for name, h in FUNCTIONS.items()}, **{h.rsplit(".", 2)[-2]: h for _m, _p, h in ROUTES}}
+
+
+def lambdas(template_json):
+    return {r["Properties"].get("Description", "").removeprefix("storytime "): r["Properties"]
+            for r in resources(template_json, "AWS::Lambda::Function").values()}
+
+
+def test_one_lambda_per_handler(template_json):
+    assert set(lambdas(template_json)) == set(HANDLERS)
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_lambda_runtime_architecture_handler_and_environment(template_json, name):
+    function = lambdas(template_json)[name]
+    assert function["Architectures"] == ["arm64"]
+    assert function["TracingConfig"] == {"Mode": "Active"}
+    assert function["LoggingConfig"]["LogFormat"] == "JSON"
+    if function.get("PackageType") == "Image":
+        assert function["ImageConfig"]["Command"] == [HANDLERS[name]]
+    else:
+        assert re.fullmatch(r"python3\.(1[2-9])", function["Runtime"])
+        assert function["Handler"] == HANDLERS[name]
+        assert len(function["Layers"]) == 1
+    environment = function["Environment"]["Variables"]
+    example = Settings(bucket="b", table="t", state_machine_arn="a", media_base_url="u").environment()
+    assert set(environment) == set(example)
+    # What a direct POST can carry through API Gateway into Lambda (base64 in a 6 MB payload).
+    assert environment["STORYTIME_MAX_UPLOAD_BYTES"] == "4400000"
+    assert Settings.from_env({k: v if isinstance(v, str) else "x" for k, v in environment.items()}).poll_seconds == 5
+
+
+def test_lambda_code_is_the_package_without_the_local_runtime(outdir, template_json):
+    keys = {p["Code"]["S3Key"] for p in lambdas(template_json).values() if "S3Key" in p.get("Code", {})}
+    assert len(keys) == 1
+    staged = outdir / f"asset.{keys.pop().removesuffix('.zip')}"
+    assert (staged / "storytime" / "handlers" / "upload.py").is_file()
+    assert not (staged / "storytime" / "local").exists()
+    assert not (staged / "storytime" / "cli.py").exists()
+    assert not list(staged.rglob("__pycache__"))
+
+
+def test_state_machine_is_standard_logged_without_data_and_traced(template_json):
+    machine = only(template_json, "AWS::StepFunctions::StateMachine")
+    assert machine["StateMachineType"] == "STANDARD"
+    assert machine["StateMachineName"] == "storytime"
+    assert machine["LoggingConfiguration"]["Level"] == "ALL"
+    assert machine["LoggingConfiguration"]["IncludeExecutionData"] is False
+    assert machine["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_definition_placeholders_equal_the_substitutions(outdir, template_json):
+    machine = only(template_json, "AWS::StepFunctions::StateMachine")
+    # DefinitionBody.from_file ships the file as an asset; CloudFormation substitutes into it.
+    key = machine["DefinitionS3Location"]["Key"]
+    definition = (outdir / f"asset.{key}").read_text("utf-8")
+    assert definition == definition_path().read_text("utf-8")
+    assert set(machine["DefinitionSubstitutions"]) == placeholders(definition)
+    after = substitute(definition, {key: "value" for key in machine["DefinitionSubstitutions"]})
+    assert "${" not in after
+
+
+def test_api_routes_are_lambda_proxy_integrations_with_keys(template_json):
+    methods = [m["Properties"] for m in resources(template_json, "AWS::ApiGateway::Method").values()]
+    real = [m for m in methods if m["HttpMethod"] != "OPTIONS"]
+    assert len(real) == len(ROUTES)
+    for method in real:
+        assert method["Integration"]["Type"] == "AWS_PROXY"
+    open_ = [m for m in real if not m["ApiKeyRequired"]]
+    assert sorted(m["HttpMethod"] for m in open_) == ["GET", "GET"]  # /health and /
+    assert sum(m["ApiKeyRequired"] for m in real) == len(ROUTES) - 2
+
+
+def test_api_accepts_binary_bodies_and_answers_cors_for_the_configured_origin(template_json):
+    api = only(template_json, "AWS::ApiGateway::RestApi")
+    assert api["BinaryMediaTypes"] == ["*/*"]
+    options = [m["Properties"] for m in resources(template_json, "AWS::ApiGateway::Method").values()
+               if m["Properties"]["HttpMethod"] == "OPTIONS"]
+    assert options
+    for method in options:
+        headers = method["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == f"'{CONTEXT['allowedOrigin']}'"
+
+
+def test_api_stage_is_throttled_logged_and_behind_a_usage_plan(template_json):
+    stage = only(template_json, "AWS::ApiGateway::Stage")
+    (settings,) = stage["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] == 20 and settings["ThrottlingBurstLimit"] == 40
+    assert settings["DataTraceEnabled"] is False
+    assert "DestinationArn" in stage["AccessLogSetting"] and "$context.status" in stage["AccessLogSetting"]["Format"]
+    plan = only(template_json, "AWS::ApiGateway::UsagePlan")
+    assert plan["Throttle"] == {"BurstLimit": 40, "RateLimit": 20}
+    assert plan["Quota"] == {"Limit": 5000, "Period": "DAY"}
+    only(template_json, "AWS::ApiGateway::ApiKey")
+    only(template_json, "AWS::ApiGateway::UsagePlanKey")
+
+
+def test_alarms_watch_failed_pages_and_every_function(template_json):
+    alarms = [a["Properties"] for a in resources(template_json, "AWS::CloudWatch::Alarm").values()]
+    by_metric = {}
+    for alarm in alarms:
+        by_metric.setdefault((alarm["Namespace"], alarm["MetricName"]), []).append(alarm)
+    assert len(by_metric[("AWS/States", "ExecutionsFailed")]) == 1
+    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(HANDLERS)
+    assert len(by_metric[("AWS/Lambda", "Throttles")]) == len(HANDLERS)
