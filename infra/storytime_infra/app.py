@@ -28,6 +28,7 @@ def build(app: cdk.App) -> StorytimeStack:
         sender_email=context("senderEmail"),
         notify_email=context("notifyEmail") or "",
         allowed_origin=context("allowedOrigin"),
+        first_reader=context("firstReader") or "rekognition",
     )
     suppress(stack)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))

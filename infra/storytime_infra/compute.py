@@ -31,7 +31,8 @@ def specs() -> list[Spec]:
     found = []
     for name, handler in FUNCTIONS.items():
         if name in CONTAINER_FUNCTIONS:
-            found.append(Spec(name, handler, memory=2048, timeout=120))
+            # The ASL gives ReadPage 300 s; Tesseract on a phone photo takes seconds.
+            found.append(Spec(name, handler, memory=2048, timeout=300))
         else:
             found.append(Spec(name, handler, memory=1024 if name in ("ExtractText", "JoinAudio") else 512,
                               timeout=60))

@@ -20,7 +20,7 @@ DIRECT_UPLOAD_BYTES = 4_400_000
 
 class StorytimeStack(Stack):
     def __init__(self, scope: Construct, id: str, *, sender_email: str, notify_email: str = "",
-                 allowed_origin: str, **kwargs):
+                 allowed_origin: str, first_reader: str = "rekognition", **kwargs):
         super().__init__(scope, id, **kwargs)
         self.storage = Storage(self, "Storage", notify_email=notify_email, sender_email=sender_email)
         machine_arn, execution_arns = state_machine_arns(self, STATE_MACHINE_NAME)
@@ -30,6 +30,7 @@ class StorytimeStack(Stack):
             state_machine_arn=machine_arn,
             media_base_url=f"https://{self.storage.distribution.distribution_domain_name}",
             max_upload_bytes=DIRECT_UPLOAD_BYTES,
+            first_reader=first_reader,
         )
         self.functions = Functions(self, "Functions", storage=self.storage, environment=settings.environment(),
                                    state_machine_arn=machine_arn, execution_arn_pattern=execution_arns)

@@ -82,6 +82,8 @@ EXPECTED = {
     "health": BASE,
     "index": BASE,
     "LoadProgress": BASE | {(frozenset({GET}), "table")},
+    "ReadPage": BASE | reads("images/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
+                                          (frozenset({UPDATE}), "table")},
     "ExtractText": BASE | reads("ocr/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
                                            (frozenset({"s3:PutObject"}), "bucket/text/*"),
                                            (frozenset({UPDATE}), "table")},
@@ -110,7 +112,7 @@ def test_function_roles_have_no_managed_policies(template_json):
 
 def test_workflow_role_is_pinned(template_json):
     invoke = {(frozenset({"lambda:InvokeFunction"}), f"function {name}")
-              for name in ("LoadProgress", "ExtractText", "PlanSpeech", "ReadSpeechPart", "JoinAudio",
+              for name in ("LoadProgress", "ReadPage", "ExtractText", "PlanSpeech", "ReadSpeechPart", "JoinAudio",
                            "RecordOutcome")}
     log_delivery = frozenset({"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
                               "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",

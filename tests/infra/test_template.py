@@ -1,5 +1,6 @@
 """The synthesized template: every resource of the stack and the properties that matter."""
 
+import json
 import re
 
 import pytest
@@ -116,6 +117,7 @@ def test_lambda_runtime_architecture_handler_and_environment(template_json, name
     assert set(environment) == set(example)
     # What a direct POST can carry through API Gateway into Lambda (base64 in a 6 MB payload).
     assert environment["STORYTIME_MAX_UPLOAD_BYTES"] == "4400000"
+    assert environment["STORYTIME_FIRST_READER"] == "rekognition"  # Tesseract only when Rekognition falls short
     assert Settings.from_env({k: v if isinstance(v, str) else "x" for k, v in environment.items()}).poll_seconds == 5
 
 
@@ -192,3 +194,25 @@ def test_alarms_watch_failed_pages_and_every_function(template_json):
     assert len(by_metric[("AWS/States", "ExecutionsFailed")]) == 1
     assert len(by_metric[("AWS/Lambda", "Errors")]) == len(HANDLERS)
     assert len(by_metric[("AWS/Lambda", "Throttles")]) == len(HANDLERS)
+    (reader,) = by_metric[("AWS/Lambda", "Duration")]
+    assert reader["ExtendedStatistic"] == "p90" and reader["Threshold"] == 60_000
+    assert reader["Dimensions"][0]["Value"]["Ref"].startswith("FunctionsReadPage")
+
+
+def test_the_dense_page_reader_is_an_arm64_image_built_from_the_repo_dockerfile(outdir, template_json):
+    reader = lambdas(template_json)["ReadPage"]
+    assert reader["PackageType"] == "Image"
+    assert reader["ImageConfig"]["Command"] == [FUNCTIONS["ReadPage"]]
+    assert reader["Timeout"] >= 300  # the ASL's TimeoutSeconds for ReadPage
+    assets = json.loads((outdir / "Storytime.assets.json").read_text())
+    (image,) = assets["dockerImages"].values()
+    source = image["source"]
+    assert source["dockerFile"] == "infra/reader/Dockerfile"
+    assert source["platform"] == "linux/arm64"
+    # Synthesis staged the build context (no Docker needed); it is cut down to what the image copies.
+    context = outdir / source["directory"]
+    assert (context / "infra" / "reader" / "Dockerfile").is_file()
+    assert (context / "functions" / "storytime" / "ocr" / "tesseract.py").is_file()
+    assert (context / "constraints.txt").is_file()
+    assert not (context / "functions" / "storytime" / "local").exists()
+    assert not (context / ".venv").exists() and not (context / "tests").exists()
