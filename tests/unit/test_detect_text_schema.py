@@ -71,3 +71,30 @@ def test_schema_rejects_broken_responses(schema, moto_response, break_it):
     break_it(broken)
     with pytest.raises(jsonschema.ValidationError):
         validate(schema, broken)
+
+
+def _with_blocks(response):
+    """moto's answer with the segmentation our Tesseract engine adds to each LINE."""
+    for n, d in enumerate(x for x in response["TextDetections"] if x["Type"] == "LINE"):
+        d.update(BlockId=n // 2, ParagraphId=n)
+    return response
+
+
+def test_lines_may_carry_block_and_paragraph_ids(schema, moto_response):
+    validate(schema, _with_blocks(copy.deepcopy(moto_response)))
+
+
+@pytest.mark.parametrize("break_it", [
+    lambda r: _first(r, "WORD").update(BlockId=0, ParagraphId=0),
+    lambda r: _first(r, "LINE").pop("ParagraphId"),
+    lambda r: _first(r, "LINE").pop("BlockId"),
+    lambda r: _first(r, "LINE").__setitem__("BlockId", -1),
+    lambda r: _first(r, "LINE").__setitem__("ParagraphId", "0"),
+    lambda r: _first(r, "LINE").__setitem__("ColumnId", 0),
+], ids=["word-with-block", "block-without-paragraph", "paragraph-without-block", "negative-block",
+        "string-paragraph", "unknown-field"])
+def test_schema_rejects_broken_segmentation(schema, moto_response, break_it):
+    broken = _with_blocks(copy.deepcopy(moto_response))
+    break_it(broken)
+    with pytest.raises(jsonschema.ValidationError):
+        validate(schema, broken)

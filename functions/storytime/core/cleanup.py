@@ -24,6 +24,7 @@ _PAGE_NUMBER = re.compile(
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _MAX_PAGE_NUMBER_CHARS = 16
+_MAX_HEAD_WORDS = 10
 
 
 def normalize_inline(text: str) -> str:
@@ -42,6 +43,15 @@ def is_page_number(text: str) -> bool:
         return False
     # The roman branch may match the empty string: demand a digit or numeral letter.
     return bool(re.search(r"[0-9ivxlc]", text, re.IGNORECASE))
+
+
+def is_running_head(text: str) -> bool:
+    """'48 THE ADVENTURES OF TOM SAWYER', 'CHAPTER II. 17': a short line with a
+    page number at one end. Where it stands on the page decides the rest."""
+    words = text.split()
+    if not 2 <= len(words) <= _MAX_HEAD_WORDS:
+        return False
+    return (is_page_number(words[0]) or is_page_number(words[-1])) and any(c.isalpha() for c in text)
 
 
 def _breaks_word(previous: str, following: str) -> bool:

@@ -99,21 +99,24 @@ def group_fragments(items: list[Item]) -> list[Line]:
 
 
 def merge_rows(fragments: list[Line]) -> list[Line]:
-    """Fragments of one column that share a row become one line; lines top to bottom."""
+    """Fragments of one column that share a row become one line; lines top to bottom.
+
+    The fragments of a row are put side by side, left to right, each keeping
+    its words in their order: a row is never shuffled word by word.
+    """
     rows: list[Line] = []
+    pieces: list[list[Line]] = []
     for fragment in sorted(fragments, key=lambda f: (f.cy, f.left, f.order)):
-        target = None
-        for row in rows:
+        for index, row in enumerate(rows):
             side_by_side = fragment.left >= row.right or fragment.right <= row.left
             overlap = _vertical_overlap(row.top, row.bottom, fragment.top, fragment.bottom)
             if side_by_side and overlap >= SAME_ROW_OVERLAP:
-                target = row
+                row.items.extend(fragment.items)
+                pieces[index].append(fragment)
                 break
-        if target is None:
-            rows.append(Line(list(fragment.items)))
         else:
-            target.items.extend(fragment.items)
-    for row in rows:
-        row.items.sort(key=lambda i: (i.left, i.top, i.order))
-    rows.sort(key=lambda r: (r.top, r.left, r.order))
-    return rows
+            rows.append(Line(list(fragment.items)))
+            pieces.append([fragment])
+    for row, parts in zip(rows, pieces):
+        row.items = [item for part in sorted(parts, key=lambda f: (f.left, f.top, f.order)) for item in part.items]
+    return sorted(rows, key=lambda r: (r.top, r.left, r.order))

@@ -17,6 +17,8 @@ EXTRA_GAP = 0.5  # a paragraph gap exceeds the ordinary gap by this many text he
 INDENT = 0.8  # an indent is at least this many text heights
 ALIGNED = 0.4  # a line starts "at the margin" within this many text heights
 FALLBACK_GAP = 0.5  # ordinary gap assumed when the page has fewer than two gaps
+_SENTENCE_END = set(".!?:;。")
+_CLOSERS = "\"'”’)]」』 "
 
 
 def _ordinary_gap(blocks: list[list[Line]], height: float) -> float:
@@ -39,8 +41,17 @@ def _margin(block: list[Line], height: float) -> float | None:
     return margin if aligned * 2 >= len(block) else None
 
 
-def split_paragraphs(blocks: list[list[Line]]) -> list[list[Line]]:
-    """Group the lines of all blocks (already in reading order) into paragraphs."""
+def _ends_sentence(line: Line) -> bool:
+    return line.text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+
+
+def split_paragraphs(blocks: list[list[Line]], engine_blocks: bool = False) -> list[list[Line]]:
+    """Group the lines of all blocks (already in reading order) into paragraphs.
+
+    With ``engine_blocks`` (the blocks are the engine's own: a caption, a
+    column), a new block whose predecessor ended a sentence starts a new
+    paragraph; a sentence running on into the next block flows on.
+    """
     lines = [line for block in blocks for line in block]
     if not lines:
         return []
@@ -51,9 +62,10 @@ def split_paragraphs(blocks: list[list[Line]]) -> list[list[Line]]:
     paragraphs: list[list[Line]] = []
     previous: Line | None = None
     for block, margin in zip(blocks, margins):
-        for line in block:
+        for index, line in enumerate(block):
             indented = margin is not None and line.left - margin > INDENT * height
-            if previous is None:
+            new_block = engine_blocks and index == 0 and previous is not None and _ends_sentence(previous)
+            if previous is None or new_block:
                 paragraphs.append([line])
             else:
                 jumped_up = line.top < previous.top  # e.g. the next column starts

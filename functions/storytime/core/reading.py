@@ -1,17 +1,23 @@
 """An OCR result (Rekognition DetectText ``TextDetections``) -> clean text in reading order.
 
-The engine's own order and LINE grouping can't be trusted on book pages
-(rotated photos, two columns, page numbers), so everything is rebuilt from
-geometry: turn the page upright, regroup words into lines, find columns, then
-paragraphs, then mend hyphenated line breaks and normalise the text.
-Paragraphs are separated by a blank line ("\\n\\n"). Pure and deterministic.
+Two sources of order. When the engine says how it segmented the page (our
+Tesseract engine: LINEs with ``BlockId``, see :mod:`hierarchy`), its blocks,
+lines and word order are kept: it saw the pixels, the illustration a line
+wraps around and the curve of the page. Rekognition's flat list has no such
+structure, so there everything is rebuilt from geometry: regroup words into
+lines, find columns, merge rows. Either way the page is turned upright first,
+page numbers and running heads are dropped, paragraphs are found from gaps and
+indents, and hyphenated line breaks are mended. Paragraphs are separated by a
+blank line ("\\n\\n"). Words inside an engine's line are never reordered.
+Pure and deterministic.
 """
 
 from __future__ import annotations
 
 from storytime.core import geometry
-from storytime.core.cleanup import is_page_number, join_lines, normalize_inline
+from storytime.core.cleanup import is_page_number, is_running_head, join_lines, normalize_inline
 from storytime.core.columns import reading_blocks
+from storytime.core.hierarchy import engine_blocks, engine_lines
 from storytime.core.language import is_hangul
 from storytime.core.lines import Line, group_fragments, merge_rows
 from storytime.core.paragraphs import split_paragraphs
@@ -19,6 +25,7 @@ from storytime.core.paragraphs import split_paragraphs
 MIN_CONFIDENCE = 20.0
 GUTTER = 1.0  # minimum column gutter, in text heights
 STRAY_SCRIPT_SHARE = 0.1  # Hangul words rarer than this on a Latin page are misreads
+HEAD_GAP = 0.8  # a running head stands this many text heights clear of the body
 
 
 def _usable(detection: dict) -> bool:
@@ -48,10 +55,14 @@ def _drop_stray_hangul(detections: list[dict]) -> list[dict]:
     return [d for d in detections if not any(is_hangul(c) for c in d["DetectedText"])]
 
 
-def _items(detections: list[dict]) -> list[geometry.Item]:
+def _chosen(detections: list[dict]) -> list[dict]:
+    """The WORDs (the LINEs when there are none) worth reading."""
     usable = [d for d in detections if _usable(d)]
     words = [d for d in usable if d.get("Type") == "WORD"]
-    chosen = _drop_stray_hangul(words or [d for d in usable if d.get("Type", "LINE") == "LINE"])
+    return _drop_stray_hangul(words or [d for d in usable if d.get("Type", "LINE") == "LINE"])
+
+
+def _items(chosen: list[dict]) -> list[geometry.Item]:
     polygons = [geometry.corners(d) for d in chosen]
     angle = geometry.dominant_angle(polygons)
     return [
@@ -60,28 +71,62 @@ def _items(detections: list[dict]) -> list[geometry.Item]:
     ]
 
 
-def _drop_page_numbers(fragments: list[Line]) -> list[Line]:
-    """A page-number-like fragment with nothing clearly above it (or below it) goes."""
+def _at_edge(line: Line, others: list[Line]) -> tuple[bool, bool]:
+    """(nothing above it, nothing below it) on the page."""
+    half = line.height / 2
+    return (all(o.cy > line.cy - half for o in others),
+            all(o.cy < line.cy + half for o in others))
+
+
+def _drop_page_furniture(lines: list[Line]) -> list[Line]:
+    """Page numbers with nothing above (or below) them go, and so does a running
+    head: a top or bottom line with a page number at one end, set apart from
+    the body by a clear gap."""
     kept = []
-    for fragment in fragments:
-        if is_page_number(fragment.text):
-            others = [f for f in fragments if f is not fragment]
-            half = fragment.height / 2
-            at_top = all(o.cy > fragment.cy - half for o in others)
-            at_bottom = all(o.cy < fragment.cy + half for o in others)
-            if at_top or at_bottom:
+    height = geometry.median(line.height for line in lines)
+    for line in lines:
+        others = [o for o in lines if o is not line]
+        at_top, at_bottom = _at_edge(line, others)
+        if is_page_number(line.text) and (at_top or at_bottom):
+            continue
+        if is_running_head(line.text) and others:
+            gap_below = min(o.top for o in others) - line.bottom
+            gap_above = line.top - max(o.bottom for o in others)
+            if (at_top and gap_below > HEAD_GAP * height) or (at_bottom and gap_above > HEAD_GAP * height):
                 continue
-        kept.append(fragment)
+        kept.append(line)
     return kept
+
+
+def _engine_blocks(detections: list[dict], lines: list[dict]) -> list[list[Line]]:
+    # WORD Ids follow the engine's reading order, whatever order the list came in.
+    chosen = sorted(_chosen(detections), key=lambda d: d["Id"] if isinstance(d.get("Id"), int) else -1)
+    items = _items(chosen)
+    by_line: dict[int, list[geometry.Item]] = {}
+    if chosen and chosen[0].get("Type") == "WORD":
+        for item in items:
+            by_line.setdefault(item.line, []).append(item)
+    else:  # LINEs only: each is its own line
+        for detection, item in zip(chosen, items):
+            by_line[detection["Id"]] = [item]
+    blocks = engine_blocks(lines, by_line)
+    kept = {id(line) for line in _drop_page_furniture([line for block in blocks for line in block])}
+    return [b for b in ([line for line in block if id(line) in kept] for block in blocks) if b]
+
+
+def _geometry_blocks(detections: list[dict]) -> list[list[Line]]:
+    items = _items(_chosen(detections))
+    if not items:
+        return []
+    height = geometry.median(item.height for item in items)
+    fragments = _drop_page_furniture(group_fragments(items))
+    return [merge_rows(block) for block in reading_blocks(fragments, GUTTER * height)]
 
 
 def read_page(detections: list[dict]) -> str:
     """Text of the page in reading order; paragraphs separated by a blank line."""
-    items = _items(detections or [])
-    if not items:
-        return ""
-    height = geometry.median(item.height for item in items)
-    fragments = _drop_page_numbers(group_fragments(items))
-    blocks = [merge_rows(block) for block in reading_blocks(fragments, GUTTER * height)]
-    paragraphs = (join_lines([line.text for line in p]) for p in split_paragraphs(blocks))
+    detections = [d for d in detections or [] if isinstance(d, dict)]
+    lines = engine_lines(detections)
+    blocks = _engine_blocks(detections, lines) if lines else _geometry_blocks(detections)
+    paragraphs = (join_lines([line.text for line in p]) for p in split_paragraphs(blocks, bool(lines)))
     return "\n\n".join(p for p in paragraphs if p)

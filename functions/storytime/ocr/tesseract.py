@@ -6,8 +6,11 @@ answers with::
     {"TextDetections": [LINE..., WORD...], "TextModelVersion": "3.0"}
 
 * LINE items come first (``Id`` 0..n-1, Tesseract reading order), then WORD
-  items (``Id`` continuing from n, ``ParentId`` = the LINE's ``Id``), as
-  Rekognition orders them.
+  items (``Id`` continuing from n, ``ParentId`` = the LINE's ``Id``, in reading
+  order within the line), as Rekognition orders them.
+* Beyond Rekognition's fields, each LINE carries Tesseract's segmentation:
+  ``BlockId`` and ``ParagraphId`` (0.., numbered in reading order), so the
+  text extraction can keep the engine's order (``core.hierarchy``).
 * ``Geometry`` is normalised (0..1) to the image exactly as its pixels are
   stored (EXIF orientation is *not* applied, as Rekognition does not apply it
   to the coordinates it returns).
@@ -78,6 +81,8 @@ class _Word:
 @dataclass
 class _Line:
     words: list[_Word] = field(default_factory=list)
+    block: tuple = ()        # Tesseract's (page, block) and (page, block, paragraph)
+    paragraph: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -325,7 +330,7 @@ class TesseractDetectText:
             if not text or conf < 0:
                 continue
             key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            lines.setdefault(key, _Line()).words.append(_Word(
+            lines.setdefault(key, _Line(block=key[:2], paragraph=key[:3])).words.append(_Word(
                 text, conf, float(data["left"][i]), float(data["top"][i]),
                 float(data["width"][i]), float(data["height"][i])))
         kept = []
@@ -341,6 +346,8 @@ class TesseractDetectText:
         lines_out: list[dict] = []
         words_out: list[dict] = []
         word_id = sum(1 for _ in reading.lines)
+        blocks: dict[tuple, int] = {}
+        paragraphs: dict[tuple, int] = {}
         for line_id, line in enumerate(reading.lines):
             left = min(w.left for w in line.words)
             top = min(w.top for w in line.words)
@@ -352,6 +359,8 @@ class TesseractDetectText:
                 "Id": line_id,
                 "Confidence": sum(w.conf for w in line.words) / len(line.words),
                 "Geometry": _geometry(left, top, right, bottom, reading),
+                "BlockId": blocks.setdefault(line.block, len(blocks)),
+                "ParagraphId": paragraphs.setdefault(line.paragraph, len(paragraphs)),
             })
             for word in line.words:
                 words_out.append({

@@ -1,0 +1,148 @@
+"""read_page on an engine that says how it segmented the page (BlockId, ParagraphId,
+LINE Ids in its reading order, WORD ParentIds): its order is kept.
+
+Pure: detections are built here in Rekognition's shape plus the two ids.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from storytime.core.reading import read_page
+
+from tests.unit.test_reading import CHAR_W, LINE_H, PITCH, Page, detection
+
+
+class EnginePage:
+    """Lines placed in blocks, in the order the engine would read them."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, int, list[tuple[str, float, float, float]]]] = []
+
+    def line(self, block: int, text: str, left: float, top: float, paragraph: int | None = None) -> EnginePage:
+        words, x = [], left
+        for word in text.split():
+            words.append((word, x, top, len(word) * CHAR_W))
+            x += (len(word) + 1) * CHAR_W
+        self.lines.append((block, block if paragraph is None else paragraph, words))
+        return self
+
+    def words_at(self, line: int, boxes: list[tuple[float, float]]) -> EnginePage:
+        """Move the words of one line to other (left, top) places, keeping their order."""
+        block, paragraph, words = self.lines[line]
+        self.lines[line] = (block, paragraph, [(w, x, y, width) for (w, _, _, width), (x, y) in zip(words, boxes)])
+        return self
+
+    def detections(self, angle: float = 0.0) -> list[dict]:
+        out, word_id = [], len(self.lines)
+        for line_id, (block, paragraph, words) in enumerate(self.lines):
+            left = min(x for _, x, _, _ in words)
+            top = min(y for _, _, y, _ in words)
+            right = max(x + w for _, x, _, w in words)
+            bottom = max(y for _, _, y, _ in words) + LINE_H
+            line = detection(" ".join(w for w, *_ in words), "LINE",
+                             [(left, top), (right, top), (right, bottom), (left, bottom)], angle, 95.0, line_id, None)
+            line.update(BlockId=block, ParagraphId=paragraph)
+            out.append(line)
+            for text, x, y, width in words:
+                out.append(detection(text, "WORD", [(x, y), (x + width, y), (x + width, y + LINE_H), (x, y + LINE_H)],
+                                     angle, 95.0, word_id, line_id))
+                word_id += 1
+        return out
+
+
+SENTENCE = "We scrouched down and laid still."
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_words_inside_an_engine_line_are_never_reordered(seed):
+    """The novel page: words of a line wrapped around an illustration came out as
+    "We down and laid still. scrouched". Wherever the engine's boxes lie, the
+    line reads in the engine's word order."""
+    rng = random.Random(seed)
+    page = EnginePage().line(0, "It was dark in the woods that night and", 0.1, 0.1)
+    page.line(0, SENTENCE, 0.1, 0.1 + PITCH).line(0, "nobody came after us at all.", 0.1, 0.1 + 2 * PITCH)
+    page.words_at(1, [(rng.uniform(0.05, 0.8), 0.1 + PITCH + rng.uniform(-0.012, 0.012)) for _ in range(6)])
+    words = read_page(page.detections()).split()  # the moved words may start a paragraph: only order counts
+    assert " ".join(words) == f"It was dark in the woods that night and {SENTENCE} nobody came after us at all."
+
+
+def test_engine_blocks_keep_their_order_around_an_illustration():
+    """Body text beside a picture and its caption below the picture: geometry
+    would read the caption's rows into the body's rows; the engine's blocks don't."""
+    page = EnginePage()
+    body = ["The raft drifted on the", "river all night long", "while we slept in turn", "under the stars."]
+    for n, text in enumerate(body):
+        page.line(0, text, 0.1, 0.2 + n * PITCH)
+    page.line(1, "Huck and Jim", 0.6, 0.2 + PITCH)       # the caption, on the body's rows
+    page.line(1, "on the raft", 0.6, 0.2 + 2 * PITCH)
+    assert read_page(page.detections()) == (
+        "The raft drifted on the river all night long while we slept in turn under the stars.\n\n"
+        "Huck and Jim on the raft")
+
+
+@pytest.mark.parametrize("angle", [0, 90, 180, 270, 3.5])
+def test_engine_order_holds_on_turned_photos(angle):
+    page = EnginePage().line(0, "Once upon a time", 0.1, 0.1).line(0, "there was a fox.", 0.1, 0.1 + PITCH)
+    page.line(1, "The end", 0.6, 0.1)
+    assert read_page(page.detections(angle)) == "Once upon a time there was a fox.\n\nThe end"
+
+
+def test_engine_order_is_not_the_input_order():
+    page = EnginePage().line(0, "first line here", 0.1, 0.5).line(1, "second block", 0.1, 0.1)
+    detections = page.detections()
+    assert read_page(list(reversed(detections))) == read_page(detections)
+    assert read_page(detections).startswith("first line here")
+
+
+def test_page_number_and_running_head_are_dropped_from_engine_lines():
+    page = EnginePage().line(0, "48 THE ADVENTURES OF TOM SAWYER", 0.1, 0.05)
+    for n in range(4):
+        page.line(1, f"body line number {n} of the story", 0.1, 0.12 + n * PITCH)
+    page.line(2, "48", 0.48, 0.9)
+    assert read_page(page.detections()) == " ".join(f"body line number {n} of the story" for n in range(4))
+
+
+def test_running_head_close_to_the_body_is_text():
+    """A short first line with a number at its end is body text when no gap sets it apart."""
+    page = EnginePage().line(0, "Chapter 12", 0.1, 0.1)
+    for n in range(3):
+        page.line(0, f"the story goes on, line {n}.", 0.1, 0.1 + (n + 1) * PITCH)
+    assert read_page(page.detections()).startswith("Chapter 12 the story")
+
+
+def test_running_head_is_dropped_on_a_flat_list_too():
+    page = Page().line("THE BOSTON COOKING-SCHOOL COOK BOOK 23", 0.1, 0.02)
+    for n in range(4):
+        page.line(f"stir the flour into line {n}", 0.1, 0.1 + n * PITCH)
+    assert "COOK BOOK" not in read_page(page.detections())
+
+
+def test_lines_without_block_ids_fall_back_to_geometry():
+    """Rekognition's flat list: a line spanning two columns is cut at the gutter."""
+    page = Page()
+    for n in range(3):
+        page.line(f"left {n}", 0.1, 0.1 + n * PITCH, line_item=False)
+        page.line(f"right {n}", 0.6, 0.1 + n * PITCH, line_item=False)
+    assert read_page(page.detections()) == "left 0 left 1 left 2 right 0 right 1 right 2"
+
+
+def test_a_row_merged_from_fragments_keeps_each_fragments_word_order():
+    """Two fragments of one row (a wide word gap) are put side by side, never interleaved."""
+    detections, ident = [], 10
+    for x, words in ((0.1, ["alpha", "beta"]), (0.4, ["gamma", "delta"])):
+        for n, word in enumerate(words):
+            left = x + n * 0.08
+            top = 0.2 + (0.004 if n else 0)
+            detections.append(detection(word, "WORD", [(left, top), (left + 0.06, top), (left + 0.06, top + LINE_H),
+                                                       (left, top + LINE_H)], 0.0, 99.0, ident, None))
+            ident += 1
+    assert read_page(detections) == "alpha beta gamma delta"
+
+
+def test_a_sentence_running_on_into_the_next_block_flows_on():
+    """The second column continues the first column's sentence: no paragraph break."""
+    page = EnginePage().line(0, "The fox ran down", 0.1, 0.1).line(0, "to the river and", 0.1, 0.1 + PITCH)
+    page.line(1, "drank its fill.", 0.6, 0.1).line(1, "Then it slept.", 0.6, 0.1 + PITCH)
+    assert read_page(page.detections()) == "The fox ran down to the river and drank its fill. Then it slept."
