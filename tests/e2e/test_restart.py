@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from storytime.local.history import read_archive
 
 from tests.api.conftest import Client
 from tests.cer import cer
@@ -40,10 +41,10 @@ def test_page_survives_a_killed_server(tmp_path):
         assert status == 202
         page_id = body["id"]
         # Wait until the workflow is inside OCR (and its history kept that far), then pull the plug.
-        archive = data / "history" / f"{page_id}-1.json"
+        archive = data / "history" / f"{page_id}-1.json.gz"
         deadline = time.time() + 60
         while time.time() < deadline:
-            if archive.is_file() and "ReadPage" in archive.read_text():
+            if archive.is_file() and "ReadPage" in json.dumps(read_archive(archive)):
                 break
             time.sleep(0.02)
         else:
@@ -52,7 +53,7 @@ def test_page_survives_a_killed_server(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait(30)
 
-    assert json.loads(archive.read_text())["status"] == "RUNNING"
+    assert read_archive(archive)["status"] == "RUNNING"
 
     process, client = start_server(data, port)
     try:
@@ -69,7 +70,7 @@ def test_page_survives_a_killed_server(tmp_path):
         assert status == 200 and history["executionArn"] == result["executionArn"]
         assert history["events"][-1]["type"] == "ExecutionSucceeded"
         # The interrupted attempt's history is still in the data folder.
-        assert json.loads(archive.read_text())["events"]
+        assert read_archive(archive)["events"]
         path = result["audioUrl"].split(f"127.0.0.1:{port}", 1)[1]
         assert client.request("GET", path)[0] == 200
     finally:

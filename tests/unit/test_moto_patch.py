@@ -16,3 +16,18 @@ def test_the_error_name_table_exists_and_takes_our_names():
     normalise = state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_service_error_name
     assert normalise("rekognition") == "Rekognition"
     assert normalise("polly") == "Polly"
+
+
+def test_the_execution_internals_we_forget_executions_through_exist():
+    from moto.stepfunctions.parser import utils
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+    from moto.stepfunctions.responses import get_backend
+
+    assert isinstance(utils.TMP_THREADS, list)
+    assert callable(BaseExecutionWorkerCommunication.terminated)
+    assert callable(Execution.to_history_output)
+    assert "_history_event_list" in EventManager.__init__.__code__.co_names
+    assert callable(get_backend)
+    moto_patch.apply()
+    assert BaseExecutionWorkerCommunication.terminated._storytime

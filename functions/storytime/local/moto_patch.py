@@ -1,18 +1,109 @@
 """The one place we reach into moto's internals (moto is pinned in pyproject).
 
-moto's Step Functions interpreter names aws-sdk errors with its own table and
-falls back to the lowercase service name (``rekognition.ThrottlingException``)
-where AWS says ``Rekognition.ThrottlingException``. Retry and Catch in the ASL
-use AWS's names, so we add the services our workflow calls to that table.
-``tests/unit/test_moto_patch.py`` fails loudly if a moto upgrade moves it.
+1. Error names. moto's Step Functions interpreter names aws-sdk errors with
+   its own table and falls back to the lowercase service name
+   (``rekognition.ThrottlingException``) where AWS says
+   ``Rekognition.ThrottlingException``. Retry and Catch in the ASL use AWS's
+   names, so we add the services our workflow calls to that table.
+2. Executions leave memory. moto keeps every execution (its event history,
+   a copy of the state machine, its thread in ``TMP_THREADS``) for the life
+   of the process. We are told when one ends, archive it, and forget it.
+
+``tests/unit/test_moto_patch.py`` fails loudly if a moto upgrade moves these.
 """
 
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from moto.stepfunctions.parser import utils as _utils
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
 )
+from moto.stepfunctions.parser.backend import execution as _execution
+from moto.stepfunctions.responses import get_backend
 
 AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly"}
+
+_listeners: list[Callable[[str], None]] = []
+_lock = threading.Lock()
 
 
 def apply() -> None:
     _aws_sdk._SERVICE_ERROR_NAMES.update(AWS_SERVICE_ERROR_NAMES)
+    _hook_terminations()
+
+
+def _hook_terminations() -> None:
+    comm = _execution.BaseExecutionWorkerCommunication
+    if getattr(comm.terminated, "_storytime", False):
+        return
+    original = comm.terminated
+
+    def terminated(self) -> None:
+        original(self)  # sets the execution's final status
+        for listener in list(_listeners):
+            listener(self.execution.exec_arn)
+
+    terminated._storytime = True
+    comm.terminated = terminated
+
+
+def on_execution_end(listener: Callable[[str], None]) -> None:
+    """Call ``listener(execution_arn)`` in the execution's thread once its final status is set."""
+    with _lock:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Callable[[str], None]) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+def _find(execution_arn: str):
+    account, region = execution_arn.split(":")[4], execution_arn.split(":")[3]
+    backend = get_backend(account, region)
+    try:
+        machine = backend._get_state_machine_for_execution(execution_arn)
+    except Exception:  # the state machine is gone: so is the execution
+        return None, None
+    for execution in list(machine.executions):
+        if execution.exec_arn == execution_arn:
+            return machine, execution
+    return machine, None
+
+
+def _timestamp(value) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return datetime.fromisoformat(str(value)).isoformat()  # moto keeps "...Z"; the API answers "+00:00"
+
+
+def snapshot(execution_arn: str, since: int = -1) -> tuple[str, list[dict]] | None:
+    """(status, events) as GetExecutionHistory gives them, without the API's cost; None if unknown or
+    unchanged since ``since`` events."""
+    _, execution = _find(execution_arn)
+    if execution is None:
+        return None
+    status = execution.exec_status.value if execution.exec_status else "RUNNING"
+    env = execution.exec_worker.env if execution.exec_worker else None
+    if env is None or len(env.event_manager._history_event_list) == since:
+        return None
+    events = [dict(event) for event in execution.to_history_output()["events"]]
+    for event in events:
+        event["timestamp"] = _timestamp(event["timestamp"])
+    return status, events
+
+
+def forget_execution(execution_arn: str) -> None:
+    """Drop a finished execution from the interpreter's memory (and finished threads from its list)."""
+    machine, execution = _find(execution_arn)
+    if execution is not None:
+        try:
+            machine.executions.remove(execution)
+        except ValueError:
+            pass
+    _utils.TMP_THREADS[:] = [thread for thread in _utils.TMP_THREADS if thread.is_alive()]

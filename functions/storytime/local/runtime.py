@@ -81,7 +81,8 @@ class LocalRuntime:
                                  **{"first_reader": "tesseract", **(settings or {})})
         self.objects = FileObjectStore(self.data / "objects")
         self.records = SqliteRecordStore(self.data / "storytime.db")
-        self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history")
+        self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history",
+                                          retention_days=self.local.history_retention_days)
         self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow,
                          ocr=self.engines.ocr)
         self.operations = {
