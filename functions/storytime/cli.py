@@ -121,6 +121,16 @@ def cmd_history(args) -> int:
     return 0
 
 
+def cmd_cost(args) -> int:
+    import json
+
+    from storytime.cost import estimate, render
+
+    result = estimate()
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="storytime", description=__doc__)
     parser.add_argument("--data", help="data folder (default $STORYTIME_DATA or ./.storytime)")
@@ -137,6 +147,9 @@ def main(argv=None) -> int:
     hist = sub.add_parser("history", help="the workflow events of a page, like the console")
     hist.add_argument("id")
     hist.set_defaults(run=cmd_history)
+    cost = sub.add_parser("cost", help="dollars per 1,000 pages on AWS, by workflow path, from the ASL")
+    cost.add_argument("--json", action="store_true", help="units and dollars as JSON")
+    cost.set_defaults(run=cmd_cost)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     return args.run(args)
