@@ -63,3 +63,8 @@ def test_substitution_leaves_context_paths_alone():
 def test_the_wait_takes_its_duration_from_the_input():
     waits = [s for _, s in all_states() if s["Type"] == "Wait"]
     assert waits and all("SecondsPath" in w and "Seconds" not in w for w in waits)
+
+
+def test_every_execution_has_an_end():
+    # A page always gets a final answer: the whole execution is bounded, not only each Task.
+    assert 0 < ASL["TimeoutSeconds"] <= 3600

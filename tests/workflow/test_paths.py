@@ -15,8 +15,9 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
 
     assert answer.status == 202
     assert runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
-    assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText", "HasText",
-                                "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech", "SpeechStatus",
+    assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText",
+                                "IsWholePage", "HasText", "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech",
+                                "SpeechStatus",
                                 "PartDone", "JoinAudio", "RecordComplete", "Notify", "Outcome", "Done"]
     assert record.status == "COMPLETE"
     assert runtime.objects.get(record.text_key).decode() == \
@@ -31,7 +32,8 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
 
 def test_rekognition_reads_first_where_configured(rekognition_runtime, engines):
     _, record, history = run_page(rekognition_runtime, page_photo(8))
-    assert entered(history)[:5] == ["LoadProgress", "WhatIsDone", "ChooseReader", "DetectText", "ExtractText"]
+    assert entered(history)[:7] == ["LoadProgress", "WhatIsDone", "ChooseReader", "DetectText", "ExtractText",
+                                    "IsWholePage", "HasText"]
     assert record.status == "COMPLETE" and engines.ocr.calls == 1
     assert rekognition_runtime.objects.exists(record.ocr_key)
 

@@ -17,6 +17,7 @@ from storytime.core.language import espeak_voice_for_polly
 from storytime.errors import EngineError, StoredDataMissing, UnreadableImage
 from storytime.local.aws_bridge import ServiceError, streaming
 from storytime.local.engine_slots import EngineSlots, NoSlot
+from storytime.local.rekognition_limits import within_limits
 
 log = logging.getLogger("storytime.local")
 REGION = "us-east-1"
@@ -93,14 +94,14 @@ def _throttled() -> ServiceError:
 
 
 def rekognition_operations(ocr, objects, bucket: str, slots: EngineSlots | None = None) -> dict:
-    """DetectText -> the local OCR engine, answering in Rekognition's shape."""
+    """DetectText -> the local OCR engine, answering in Rekognition's shape and within its limits."""
     slots = slots or _unbounded()
 
     def detect_text(params):
         data = _read_image(params, objects, bucket)
         try:
             with slots.take():
-                return ocr(data)
+                return within_limits(ocr(data))
         except NoSlot:
             raise _throttled() from None
         except (EngineError, UnreadableImage) as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from storytime.core.chunks import split_for_speech
+from storytime.core.coverage import rekognition_shortfall
 from storytime.core.language import detect_language, voice_for
 from storytime.core.notices import notice
 from storytime.core.reading import read_page
@@ -50,9 +51,17 @@ def read_page_image(deps: Deps, page_id: str, image_key: str) -> dict:
 
 
 def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
-    """OCR output -> text in reading order. Writes by key, so a re-run never doubles text."""
+    """OCR output -> text in reading order. Writes by key, so a re-run never doubles text.
+
+    Rekognition's answer (detections in ``page``) is measured first: when it
+    cannot be the whole page nothing is stored and the ``shortfall`` names why,
+    so the workflow has the Tesseract reader read the page instead.
+    """
     if page.get("TextDetections") is not None:
         detections = page["TextDetections"]
+        shortfall = rekognition_shortfall(detections)
+        if shortfall:
+            return {"stage": "OCR", "textKey": None, "language": None, "characters": 0, "shortfall": shortfall}
         key = ocr_key(page_id)
         deps.objects.put(key, json.dumps({"TextDetections": detections}).encode(), "application/json")
         deps.records.update(page_id, ocr_key=key)
@@ -67,7 +76,7 @@ def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
     key = text_key(page_id)
     deps.objects.put(key, text.encode("utf-8"), "text/plain; charset=utf-8")
     deps.records.update(page_id, text_key=key, characters=characters, language=language)
-    return {"stage": "TEXT", "textKey": key, "language": language, "characters": characters}
+    return {"stage": "TEXT", "textKey": key, "language": language, "characters": characters, "shortfall": None}
 
 
 def _parts(deps: Deps, key: str) -> list[str]:
