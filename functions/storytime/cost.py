@@ -19,8 +19,8 @@ from pathlib import Path
 
 PRICES = Path(__file__).with_name("prices.json")
 
-# The speech loop as AWS runs it: start, one poll after a Wait, done.
-_SPEECH = {"SpeechStatus": ["WaitForSpeech", "PartDone"]}
+# The speech loop as AWS runs it: start, one counted poll after a Wait, done.
+_SPEECH = {"SpeechStatus": ["CountPoll", "PartDone"]}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Path_:
 PATHS = [
     Path_("new page (Rekognition reads)", {"WhatIsDone": ["ChooseReader"], "ChooseReader": ["DetectText"],
                                            "HasText": ["PlanSpeech"], "Outcome": ["Done"], **_SPEECH}),
+    Path_("Rekognition short, Tesseract reads",
+          {"WhatIsDone": ["ChooseReader"], "ChooseReader": ["DetectText"], "IsWholePage": ["ReadPage"],
+           "HasText": ["PlanSpeech"], "Outcome": ["Done"], **_SPEECH}),
     Path_("dense page (Tesseract reader)", {"WhatIsDone": ["ChooseReader"], "ChooseReader": ["ReadPage"],
                                             "HasText": ["PlanSpeech"], "Outcome": ["Done"], **_SPEECH}),
     Path_("cached duplicate (new address)", {"WhatIsDone": ["AlreadyFinished"], "Outcome": ["Done"]}),
