@@ -31,3 +31,25 @@ def test_the_execution_internals_we_forget_executions_through_exist():
     assert callable(get_backend)
     moto_patch.apply()
     assert BaseExecutionWorkerCommunication.terminated._storytime
+
+
+def test_a_definition_is_parsed_once_and_each_execution_gets_its_own_components():
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    moto_patch.apply()
+    definition = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
+    first, tree = AmazonStateLanguageParser.parse(definition)
+    second, same_tree = AmazonStateLanguageParser.parse(definition)
+    assert same_tree is tree and second is not first
+    assert type(second) is type(first)
+
+
+def test_task_clients_are_made_once_per_service():
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sns
+
+    moto_patch.apply()
+    client = lambda_eval_utils.boto_client_for("us-east-1", "lambda")
+    assert lambda_eval_utils.boto_client_for("us-east-1", "lambda") is client
+    assert state_task_service_aws_sdk.boto_client_for("us-east-1", "polly") is not client
+    assert state_task_service_sns.boto_client_for is moto_patch._shared_client

@@ -5,7 +5,10 @@
    (``rekognition.ThrottlingException``) where AWS says
    ``Rekognition.ThrottlingException``. Retry and Catch in the ASL use AWS's
    names, so we add the services our workflow calls to that table.
-2. Executions leave memory. moto keeps every execution (its event history,
+2. Less work per execution and per state: the definition's ANTLR parse
+   tree is kept (an execution still gets its own components, built from the
+   tree), and the boto3 client each Task makes is made once per service.
+3. Executions leave memory. moto keeps every execution (its event history,
    a copy of the state machine, its thread in ``TMP_THREADS``) for the life
    of the process. We are told when one ends, archive it, and forget it.
 
@@ -19,9 +22,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from moto.stepfunctions.parser import utils as _utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as _lambda_eval
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_sns as _sns,
+)
+from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
+from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
 
@@ -31,9 +41,47 @@ _listeners: list[Callable[[str], None]] = []
 _lock = threading.Lock()
 
 
+_CLIENT_USERS = (_boto_client, _lambda_eval, _aws_sdk, _sns)
+_make_client = _boto_client.boto_client_for
+_clients: dict[tuple, object] = {}
+_trees: dict[str, object] = {}
+_parse = _asl_parser.AmazonStateLanguageParser.parse
+
+
 def apply() -> None:
     _aws_sdk._SERVICE_ERROR_NAMES.update(AWS_SERVICE_ERROR_NAMES)
     _hook_terminations()
+    with _lock:
+        _clients.clear()  # a new runtime: clients made under an earlier mock are not reused
+    for module in _CLIENT_USERS:
+        module.boto_client_for = _shared_client
+    _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
+
+
+def _shared_client(region: str, service: str, state_credentials=None):
+    """moto makes a boto3 client for every Task (milliseconds each); botocore clients are thread-safe."""
+    key = (region, service, _boto_client.botocore_stubber.enabled)
+    with _lock:
+        client = _clients.get(key)
+    if client is None:
+        client = _make_client(region, service, state_credentials)
+        with _lock:
+            client = _clients.setdefault(key, client)
+    return client
+
+
+def _parse_once(definition: str):
+    """The parse tree of a definition is kept; each execution still gets fresh components built from it."""
+    with _lock:
+        tree = _trees.get(definition)
+    if tree is None:
+        program, tree = _parse(definition)
+        with _lock:
+            if len(_trees) > 16:
+                _trees.clear()
+            _trees[definition] = tree
+        return program, tree
+    return Preprocessor().visit(tree), tree
 
 
 def _hook_terminations() -> None:
