@@ -1,33 +1,362 @@
-"""make bench: where the time goes, measured in one run and compared as ratios.
+"""make bench: how close to the engines storytime runs, measured in one run and compared as ratios.
 
-1. Real pages (real Tesseract, espeak-ng, the real ASL on the interpreter):
-   seconds per state, from the execution history's timestamps.
-2. The same upload again: the cached answer, against the first full read.
-3. Workflow overhead: pages through the interpreter with instant fake engines.
+Sections (``--sections a,b``; all by default):
 
-Figures are printed and written to bench/results/<UTC time>.json.
+floor     the engines alone, in-process: OCR, reading order, speech (no workflow, no server)
+e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor
+dup       a finished page again: POST /upload and GET /result, p50/p99
+load      20 distinct pages at concurrency 1, 2, 4: pages/min, upload p50/p99, API probes meanwhile
+queue     100 pages queued at once: upload p50/p99, rejections and /result meanwhile, all finish
+instant   engines that answer at once: ms per state transition; server RSS after 30 and 300 pages
+states    seconds per workflow state for each page (in-process, from the execution history)
+cost      `storytime cost`: dollars per 1,000 pages on AWS by workflow path
+
+Everything is printed as a table and written to bench/results/<UTC time>.json,
+with the machine's load average: the machine is shared, so compare ratios
+within one run. ``--code DIR`` runs the servers from another checkout's
+``functions`` folder (a before/after comparison in one run).
 """
 
 from __future__ import annotations
 
+import argparse
+import http.client
 import json
+import os
+import shutil
 import statistics
+import struct
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storytime.local.runtime import Engines, LocalRuntime  # noqa: E402
-from storytime.service.uploads import accept_upload  # noqa: E402
+from tests.fakes import page_photo  # noqa: E402
 
-from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech, page_photo  # noqa: E402
-
-PAGES = ["tesseract_phototest.png", "paddleocr_img_12.png", "pagedewarp_boston_cooking_a.jpg"]
+PAGES = ["tesseract_phototest.png", "paddleocr_img_12.png", "easyocr_korean.png", "pagedewarp_boston_cooking_a.jpg"]
 KIND = {"png": "image/png", "jpg": "image/jpeg"}
+LOAD_PAGE = "tesseract_phototest.png"  # short real page for throughput and queueing
+SECTIONS = ["floor", "e2e", "dup", "load", "queue", "instant", "states", "cost"]
+
+
+# -- helpers -----------------------------------------------------------------
+
+def fixture(name: str) -> tuple[bytes, str]:
+    return (ROOT / "tests" / "fixtures" / name).read_bytes(), KIND[name.rsplit(".", 1)[1]]
+
+
+def variant(data: bytes, n: int) -> bytes:
+    """The same picture with different bytes (a new page to the content id): a PNG text chunk or a JPEG comment."""
+    tag = f"storytime-bench-{n}".encode()
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        chunk = b"tEXt" + b"bench\x00" + tag
+        packed = struct.pack(">I", len(chunk) - 4) + chunk + struct.pack(">I", zlib.crc32(chunk) & 0xFFFFFFFF)
+        return data[:-12] + packed + data[-12:]  # before IEND
+    if data[:2] == b"\xff\xd8":
+        return data[:2] + b"\xff\xfe" + struct.pack(">H", len(tag) + 2) + tag + data[2:]
+    raise ValueError("PNG or JPEG only")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ms(values: list[float]) -> dict:
+    return {"n": len(values), "p50_ms": round(pct(values, 50) * 1000, 1), "p95_ms": round(pct(values, 95) * 1000, 1),
+            "p99_ms": round(pct(values, 99) * 1000, 1), "max_ms": round(max(values) * 1000, 1) if values else None}
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+class Server:
+    """`storytime serve` (or the instant-engine server) in its own process, on a fresh data folder."""
+
+    def __init__(self, data: Path, port: int, instant: bool = False, code: Path | None = None,
+                 env: dict | None = None):
+        self.port, self.data = port, data
+        environment = {**os.environ, "STORYTIME_DATA": str(data), "STORYTIME_PORT": str(port), **(env or {})}
+        if code:
+            environment["PYTHONPATH"] = f"{code}{os.pathsep}{environment.get('PYTHONPATH', '')}"
+        argv = [sys.executable, str(ROOT / "bench" / "instant_server.py")] if instant else \
+            [sys.executable, "-m", "storytime.cli", "serve"]
+        self.process = subprocess.Popen(argv, env=environment, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if request(port, "GET", "/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the server did not start")
+
+    def memory_kb(self) -> dict:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return {"rss_kb": int(fields["VmRSS"].split()[0]), "peak_rss_kb": int(fields["VmHWM"].split()[0])}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None, kind: str | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request(method, path, body=body, headers={"Content-Type": kind} if kind else {})
+        response = conn.getresponse()
+        raw = response.read()
+        payload = json.loads(raw) if response.getheader("Content-Type", "").startswith("application/json") else raw
+        return response.status, payload
+    finally:
+        conn.close()
+
+
+def timed(port, method, path, body=None, kind=None):
+    started = time.perf_counter()
+    status, payload = request(port, method, path, body, kind)
+    return time.perf_counter() - started, status, payload
+
+
+def read_aloud(port: int, photo: bytes, kind: str, poll: float = 0.02, timeout: float = 900) -> dict:
+    """Upload, then ask for the result until it is final: seconds to COMPLETE and to the upload's answer."""
+    started = time.perf_counter()
+    status, body = request(port, "POST", "/upload", photo, kind)
+    uploaded = time.perf_counter() - started
+    if status not in (200, 202):
+        raise RuntimeError(f"upload answered {status}: {body}")
+    page_id = body["id"]
+    while status != 200:
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"page {page_id} not finished after {timeout} s")
+        time.sleep(poll)
+        status, body = request(port, "GET", f"/result/{page_id}")
+        if status not in (200, 503):
+            raise RuntimeError(f"result answered {status}: {body}")
+    return {"id": page_id, "seconds": time.perf_counter() - started, "upload_s": uploaded}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- sections ----------------------------------------------------------------
+
+def floor(reps: int) -> dict:
+    """The engines the workflow runs, called directly: the least a page can cost."""
+    from storytime.core.chunks import split_for_speech
+    from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
+    from storytime.core.reading import read_page
+    from storytime.core.speakable import speakable
+    from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.ocr.tesseract import TesseractDetectText
+
+    ocr, speech = TesseractDetectText(), EspeakSpeech()
+    figures = {}
+    for name in PAGES:
+        photo, _ = fixture(name)
+        seconds = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            text = read_page(ocr(photo)["TextDetections"])
+            voice = voice_for(detect_language(text))
+            for part in split_for_speech(speakable(text), 20_000):
+                speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
+            seconds.append(time.perf_counter() - started)
+        figures[name] = {"p50_s": round(pct(seconds, 50), 3), "runs": [round(s, 3) for s in seconds]}
+    return figures
+
+
+def e2e(port: int, reps: int, floor_figures: dict | None, seed: int) -> dict:
+    figures = {}
+    for name in PAGES:
+        photo, kind = fixture(name)
+        runs = [read_aloud(port, variant(photo, seed + n), kind) for n in range(reps)]
+        seconds = [r["seconds"] for r in runs]
+        entry = {"p50_s": round(pct(seconds, 50), 3), "p95_s": round(pct(seconds, 95), 3),
+                 "runs": [round(s, 3) for s in seconds]}
+        if floor_figures and name in floor_figures:
+            entry["ratio_to_floor"] = round(entry["p50_s"] / floor_figures[name]["p50_s"], 3)
+        figures[name] = entry
+    ratios = [f["ratio_to_floor"] for f in figures.values() if "ratio_to_floor" in f]
+    if ratios:
+        total_e2e = sum(f["p50_s"] for f in figures.values())
+        total_floor = sum(floor_figures[n]["p50_s"] for n in figures)
+        figures["overall"] = {"ratio_to_floor": round(total_e2e / total_floor, 3),
+                              "worst_page_ratio": max(ratios)}
+    return figures
+
+
+def duplicates(port: int, n: int, seed: int) -> dict:
+    photo, kind = fixture(LOAD_PAGE)
+    photo = variant(photo, seed)
+    page = read_aloud(port, photo, kind)
+    uploads, results = [], []
+    for _ in range(n):
+        seconds, status, _ = timed(port, "POST", "/upload", photo, kind)
+        assert status == 200, status
+        uploads.append(seconds)
+        seconds, status, _ = timed(port, "GET", f"/result/{page['id']}")
+        assert status == 200, status
+        results.append(seconds)
+    return {"first_read_s": round(page["seconds"], 3), "upload": ms(uploads), "result": ms(results)}
+
+
+class Probe:
+    """Meanwhile, ask the API what a user would: a rejected upload (415) and /health, every ``every`` s."""
+
+    def __init__(self, port: int, every: float = 0.2, result_id: str | None = None):
+        self.port, self.every, self.result_id = port, every, result_id
+        self.rejections, self.health, self.results = [], [], []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.wait(self.every):
+            seconds, status, _ = timed(self.port, "POST", "/upload", b"hello", "text/plain")
+            assert status == 415, status
+            self.rejections.append(seconds)
+            self.health.append(timed(self.port, "GET", "/health")[0])
+            if self.result_id:
+                self.results.append(timed(self.port, "GET", f"/result/{self.result_id}")[0])
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        out = {"rejection_415": ms(self.rejections), "health": ms(self.health)}
+        if self.results:
+            out["result"] = ms(self.results)
+        return out
+
+
+def throughput(port: int, pages: int, levels: list[int], seed: int) -> dict:
+    photo, kind = fixture(LOAD_PAGE)
+    figures = {}
+    for level in levels:
+        bodies = [variant(photo, seed + level * 1000 + n) for n in range(pages)]
+        probe = Probe(port)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(level) as pool:
+            runs = list(pool.map(lambda body: read_aloud(port, body, kind, poll=0.05), bodies))
+        wall = time.perf_counter() - started
+        figures[f"concurrency_{level}"] = {
+            "pages_per_min": round(pages / wall * 60, 2), "wall_s": round(wall, 2),
+            "upload": ms([r["upload_s"] for r in runs]), "page_p50_s": round(pct([r["seconds"] for r in runs], 50), 3),
+            "meanwhile": probe.stop(), "load_average": load_average()}
+    base = figures.get("concurrency_1", {}).get("pages_per_min")
+    if base:
+        for level in levels:
+            figures[f"concurrency_{level}"]["speedup_vs_1"] = round(
+                figures[f"concurrency_{level}"]["pages_per_min"] / base, 2)
+    return figures
+
+
+def queued(port: int, pages: int, seed: int, clients: int = 8) -> dict:
+    """``pages`` new pages sent as fast as ``clients`` can: how the API answers meanwhile, and all finish."""
+    photo, kind = fixture(LOAD_PAGE)
+    bodies = [variant(photo, seed + n) for n in range(pages)]
+    probe = Probe(port, every=0.25)
+    started = time.perf_counter()
+
+    def upload(body):
+        seconds, status, answer = timed(port, "POST", "/upload", body, kind)
+        assert status == 202, (status, answer)
+        return seconds, answer["id"]
+
+    with ThreadPoolExecutor(clients) as pool:
+        sent = list(pool.map(upload, bodies))
+    probe.result_id = sent[-1][1]
+    all_sent = time.perf_counter() - started
+    waiting = {page_id for _, page_id in sent}
+    statuses: dict[str, int] = {}
+    deadline = time.time() + 3600
+    while waiting and time.time() < deadline:
+        time.sleep(1)
+        for page_id in list(waiting):
+            status, _ = request(port, "GET", f"/result/{page_id}")
+            if status != 503:
+                statuses[page_id] = status
+                waiting.discard(page_id)
+    return {"pages": pages, "clients": clients, "upload": ms([s for s, _ in sent]),
+            "all_uploaded_s": round(all_sent, 2), "all_finished_s": round(time.perf_counter() - started, 2),
+            "finished_200": sum(1 for s in statuses.values() if s == 200), "unfinished": len(waiting),
+            "other_answers": sorted(s for s in statuses.values() if s != 200),
+            "meanwhile": probe.stop(), "load_average": load_average()}
+
+
+def instant(port_factory, data: Path, code: Path | None, pages: int = 300, sample: int = 20) -> dict:
+    """Engines that answer at once: what the workflow and the server cost by themselves."""
+    server = Server(data, port_factory(), instant=True, code=code)
+    try:
+        port = server.port
+        seconds, transitions = [], []
+        for n in range(sample):
+            run = read_aloud(port, page_photo(50_000 + n), "image/png", poll=0.005)
+            seconds.append(run["seconds"])
+            status, history = request(port, "GET", f"/executions/{run['id']}/history")
+            transitions.append(sum(1 for e in history["events"] if e["type"].endswith("StateEntered")))
+        per_page = pct(seconds, 50)
+        memory = {}
+        done = sample
+        with ThreadPoolExecutor(4) as pool:
+            for target in (30, pages):
+                list(pool.map(lambda n: read_aloud(port, page_photo(50_000 + n), "image/png", poll=0.02),
+                              range(done, target)))
+                done = target
+                memory[f"after_{target}"] = server.memory_kb()
+        history_bytes = sum(p.stat().st_size for p in (data / "history").iterdir())
+        first, last = memory["after_30"]["rss_kb"], memory[f"after_{pages}"]["rss_kb"]
+        return {
+            "page_p50_ms": round(per_page * 1000, 1), "state_transitions_per_page": statistics.median(transitions),
+            "ms_per_state_transition": round(per_page * 1000 / statistics.median(transitions), 2),
+            "memory_kb": memory, f"rss_growth_30_to_{pages}": round(last / first - 1, 3),
+            "history_bytes_per_page": round(history_bytes / pages),
+            "load_average": load_average()}
+    finally:
+        server.stop()
+
+
+def states(data: Path) -> dict:
+    """Seconds per workflow state for each page, from its execution history (in-process, real engines)."""
+    from storytime.local.runtime import LocalRuntime
+    from storytime.service.uploads import accept_upload
+
+    runtime = LocalRuntime(data, "http://bench/media")
+    try:
+        figures = {}
+        for name in PAGES:
+            photo, kind = fixture(name)
+            answer = accept_upload(runtime.deps, photo, kind)
+            record = runtime.records.get(answer.body["id"])
+            runtime.workflow.wait(record.execution_arn)
+            spent = state_seconds(runtime.workflow.history(record.execution_arn))
+            figures[name] = {k: round(v, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])[:6]}
+        return figures
+    finally:
+        runtime.close()
 
 
 def state_seconds(history: list[dict]) -> dict[str, float]:
@@ -43,66 +372,109 @@ def state_seconds(history: list[dict]) -> dict[str, float]:
     return spent
 
 
-def timed_read(runtime, photo: bytes, kind: str) -> tuple[float, dict, str]:
-    started = time.perf_counter()
-    answer = accept_upload(runtime.deps, photo, kind)
-    record = runtime.records.get(answer.body["id"])
-    if answer.status == 202:
-        runtime.workflow.wait(record.execution_arn)
-    return time.perf_counter() - started, answer.body, record.id
+def cost() -> dict:
+    from storytime.cost import estimate
+
+    return estimate()
 
 
-def real_pages(data: Path) -> dict:
-    runtime = LocalRuntime(data, "http://bench/media")
-    try:
-        figures = {}
+# -- the table ---------------------------------------------------------------
+
+def table(results: dict) -> str:
+    rows = [f"storytime bench {results['when']}  load average at start {results['load_average_start']}"]
+    fl, ee = results.get("floor", {}), results.get("e2e", {})
+    if ee:
+        rows.append(f"\n{'page':36} {'floor p50':>10} {'e2e p50':>9} {'e2e p95':>9} {'ratio':>7}")
         for name in PAGES:
-            photo = (ROOT / "tests" / "fixtures" / name).read_bytes()
-            kind = KIND[name.rsplit(".", 1)[1]]
-            first, _, page_id = timed_read(runtime, photo, kind)
-            record = runtime.records.get(page_id)
-            states = state_seconds(runtime.workflow.history(record.execution_arn))
-            again = [timed_read(runtime, photo, kind)[0] for _ in range(5)]
-            figures[name] = {
-                "first_read_s": round(first, 3),
-                "states_s": {k: round(v, 3) for k, v in sorted(states.items(), key=lambda kv: -kv[1])[:6]},
-                "characters": record.characters,
-                "duplicate_answer_s": round(statistics.median(again), 4),
-                "duplicate_vs_first_ratio": round(statistics.median(again) / first, 4),
-            }
-        return figures
-    finally:
-        runtime.close()
+            if name in ee:
+                rows.append(f"{name:36} {fl.get(name, {}).get('p50_s', float('nan')):>9.2f}s "
+                            f"{ee[name]['p50_s']:>8.2f}s {ee[name]['p95_s']:>8.2f}s "
+                            f"{ee[name].get('ratio_to_floor', float('nan')):>7.2f}")
+        if "overall" in ee:
+            overall = ee["overall"]["ratio_to_floor"]
+            rows.append(f"{'overall (sum of p50s)':36} {'':>10} {'':>9} {'':>9} {overall:>7.2f}")
+    if "dup" in results:
+        d = results["dup"]
+        rows.append(f"\nduplicate of a finished page: POST /upload p50 {d['upload']['p50_ms']} ms "
+                    f"p99 {d['upload']['p99_ms']} ms; GET /result p50 {d['result']['p50_ms']} ms "
+                    f"p99 {d['result']['p99_ms']} ms")
+    if "load" in results:
+        rows.append(f"\n{'concurrency':12} {'pages/min':>10} {'x c1':>6} {'upload p50':>11} {'upload p99':>11} "
+                    f"{'415 p99 meanwhile':>18}")
+        for key, f in results["load"].items():
+            rows.append(f"{key.split('_')[1]:12} {f['pages_per_min']:>10} {f.get('speedup_vs_1', ''):>6} "
+                        f"{f['upload']['p50_ms']:>9}ms {f['upload']['p99_ms']:>9}ms "
+                        f"{f['meanwhile']['rejection_415']['p99_ms']:>16}ms")
+    if "queue" in results:
+        q = results["queue"]
+        rows.append(f"\n{q['pages']} pages queued: upload p50 {q['upload']['p50_ms']} ms "
+                    f"p99 {q['upload']['p99_ms']} ms;"
+                    f" meanwhile 415 p50 {q['meanwhile']['rejection_415']['p50_ms']} ms "
+                    f"p99 {q['meanwhile']['rejection_415']['p99_ms']} ms, /result p99 "
+                    f"{q['meanwhile'].get('result', {}).get('p99_ms')} ms; finished {q['finished_200']}/{q['pages']}"
+                    f" in {q['all_finished_s']} s")
+    if "instant" in results:
+        i = results["instant"]
+        mem = i["memory_kb"]
+        rows.append(f"\ninstant engines: page p50 {i['page_p50_ms']} ms, {i['state_transitions_per_page']} states,"
+                    f" {i['ms_per_state_transition']} ms per state transition; RSS "
+                    + ", ".join(f"{k} {v['rss_kb'] // 1024} MB" for k, v in mem.items())
+                    + f" (growth {i[next(k for k in i if k.startswith('rss_growth'))]:+.1%}),"
+                    f" history {i['history_bytes_per_page']} bytes/page")
+    if "cost" in results:
+        from storytime.cost import render
+
+        rows.append("\n" + render(results["cost"]))
+    return "\n".join(rows)
 
 
-def workflow_overhead(data: Path, pages: int = 20) -> dict:
-    runtime = LocalRuntime(data, "http://bench/media",
-                           engines=Engines(ocr=FakeOcr(), speech=FakeSpeech(), outbox=FakeOutbox()))
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument("--reps", type=int, default=3, help="runs per page for floor and e2e")
+    parser.add_argument("--queue", type=int, default=100, help="pages queued at once")
+    parser.add_argument("--load-pages", type=int, default=20)
+    parser.add_argument("--memory-pages", type=int, default=300)
+    parser.add_argument("--code", type=Path, help="run the servers from this functions/ folder (before/after)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    wanted = args.sections.split(",")
+    seed = int(time.time())  # new bytes every run: nothing is a duplicate of an earlier run
+    results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+                     "load_average_start": load_average(), "code": str(args.code or "this checkout")}
+    tmp = Path(tempfile.mkdtemp(prefix="storytime-bench-"))
     try:
-        seconds = [timed_read(runtime, page_photo(1000 + n), "image/png")[0] for n in range(pages)]
-        return {"pages": pages, "median_s_per_page": round(statistics.median(seconds), 4),
-                "max_s": round(max(seconds), 4)}
+        if "floor" in wanted:
+            results["floor"] = floor(args.reps)
+        server_sections = [s for s in ("e2e", "dup", "load", "queue") if s in wanted]
+        if server_sections:
+            server = Server(tmp / "real", free_port(), code=args.code)
+            try:
+                if "e2e" in wanted:
+                    results["e2e"] = e2e(server.port, args.reps, results.get("floor"), seed)
+                if "dup" in wanted:
+                    results["dup"] = duplicates(server.port, 50, seed + 500)
+                if "load" in wanted:
+                    results["load"] = throughput(server.port, args.load_pages, [1, 2, 4], seed + 10_000)
+                if "queue" in wanted:
+                    results["queue"] = queued(server.port, args.queue, seed + 20_000)
+                results["real_server_memory_kb"] = server.memory_kb()
+            finally:
+                server.stop()
+        if "instant" in wanted:
+            results["instant"] = instant(free_port, tmp / "instant", args.code, pages=args.memory_pages)
+        if "states" in wanted:
+            results["states"] = states(tmp / "states")
+        if "cost" in wanted:
+            results["cost"] = cost()
     finally:
-        runtime.close()
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        results = {
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "real_pages": real_pages(Path(tmp) / "real"),
-            "workflow_with_instant_engines": workflow_overhead(Path(tmp) / "fake"),
-        }
-    real = results["real_pages"]
-    overhead = results["workflow_with_instant_engines"]["median_s_per_page"]
-    results["interpreter_share_of_a_real_read"] = {
-        name: round(overhead / page["first_read_s"], 4) for name, page in real.items()}
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"{results['when'].replace(':', '')}.json"
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["load_average_end"] = load_average()
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{results['when'].replace(':', '')}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"written to {path.relative_to(ROOT)}")
+    print(table(results))
+    print(f"\nwritten to {path}")
 
 
 if __name__ == "__main__":
