@@ -1,0 +1,112 @@
+"""Every handler, invoked as Lambda invokes it (recorded events, no deps passed in), on the AWS adapters.
+
+The environment is Settings.environment(), as the CDK stack sets it; S3,
+DynamoDB and Step Functions are moto. One page goes through the API and the
+workflow's steps in order, so each answer is checked against the state the
+previous step left.
+"""
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+from storytime.functions import FUNCTIONS, ROUTES, load_handler
+from storytime.settings import Settings
+
+from tests.schemas import check_answer
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+REGION = "us-east-1"
+ASL = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
+
+
+def event(name: str, page_id: str = "") -> dict:
+    return json.loads((EVENTS / name).read_text("utf-8").replace("PAGE_ID", page_id))
+
+
+def handler(name: str):
+    dotted = FUNCTIONS.get(name) or next(h for _m, _p, h in ROUTES if h.rsplit(".", 2)[-2] == name)
+    return load_handler(dotted)
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    from storytime import aws_deps
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="media")
+        boto3.client("dynamodb", region_name=REGION).create_table(
+            TableName="pages", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        machine = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
+            name="storytime", definition=ASL, roleArn="arn:aws:iam::123456789012:role/storytime")["stateMachineArn"]
+        settings = Settings(bucket="media", table="pages", state_machine_arn=machine,
+                            media_base_url="https://d111111abcdef8.cloudfront.net", max_upload_bytes=4_400_000)
+        for name, value in settings.environment().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+        aws_deps.aws_deps.cache_clear()
+        yield s3
+        aws_deps.aws_deps.cache_clear()
+
+
+def body(answer: dict) -> dict:
+    assert answer["headers"]["Content-Type"].startswith("application/json")
+    return json.loads(answer["body"])
+
+
+def test_one_page_through_every_handler_on_aws_adapters(aws):
+    s3 = aws
+    assert handler("health")(event("apigw_health.json"), None)["statusCode"] == 200
+
+    upload = handler("upload")(event("apigw_upload.json"), None)
+    assert upload["statusCode"] == 202, upload
+    accepted = body(upload)
+    check_answer("POST", "/upload", 202, accepted)
+    page = accepted["id"]
+    assert s3.list_objects_v2(Bucket="media", Prefix="images/")["KeyCount"] == 1
+
+    pending = handler("result")(event("apigw_result.json", page), None)
+    assert pending["statusCode"] == 503 and "Retry-After" in pending["headers"]
+    check_answer("GET", f"/result/{page}", 503, body(pending))
+
+    progress = handler("LoadProgress")(event("sfn_load_progress.json", page), None)
+    assert progress["stage"] == "NEW"
+
+    text = handler("ExtractText")(event("sfn_extract_text.json", page), None)
+    assert text == {"stage": "TEXT", "textKey": f"text/{page}.txt", "language": "en", "characters": 57,
+                    "shortfall": None}
+    assert s3.get_object(Bucket="media", Key=f"ocr/{page}.json")["ContentLength"] > 0
+
+    plan = handler("PlanSpeech")(event("sfn_plan_speech.json", page), None)
+    assert plan["parts"] == [0] and plan["voice"]["voiceId"] == "Joanna"
+
+    part = handler("ReadSpeechPart")(event("sfn_read_speech_part.json", page), None)
+    assert part == {"text": "Once upon a time there was a small fox who loved to read.",
+                    "keyPrefix": f"speech/{page}/0000-"}
+
+    # Polly's task wrote its MP3 under the part's prefix, named by task id.
+    joined = event("sfn_join_audio.json", page)
+    task = joined["parts"][0]
+    s3.put_object(Bucket="media", Key=f"{task['keyPrefix']}{task['taskId']}.mp3", Body=b"\xff\xfbmp3")
+    audio = handler("JoinAudio")(joined, None)
+    assert audio == {"audioKey": f"audio/{page}.mp3", "bytes": 5}
+    assert s3.list_objects_v2(Bucket="media", Prefix=f"speech/{page}/")["KeyCount"] == 0
+
+    notice = handler("RecordOutcome")(event("sfn_record_outcome.json", page), None)
+    assert notice["status"] == "COMPLETE"
+    assert f"https://d111111abcdef8.cloudfront.net/audio/{page}.mp3" in notice["message"]
+
+    done = handler("result")(event("apigw_result.json", page), None)
+    assert done["statusCode"] == 200
+    result = body(done)
+    check_answer("GET", f"/result/{page}", 200, result)
+    assert result["text"] == "Once upon a time there was a small fox who loved to read."
+
+    history = handler("history")(event("apigw_history.json", page), None)
+    assert history["statusCode"] == 200
+    # The execution the upload started, as Step Functions (moto) records it.
+    assert "ExecutionStarted" in json.dumps(body(history))
