@@ -1,27 +1,35 @@
-"""The API's answers checked against the JSON Schemas in storytime/schemas (the public contract)."""
+"""The API's answers checked against its contract: the OpenAPI document, whose answer shapes are
+the JSON Schemas in storytime/schemas."""
 
-import json
+import re
 from functools import cache
-from importlib import resources
 
 import jsonschema
+from storytime.functions import ROUTES
+from storytime.openapi import document, schema
 
 
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("storytime").joinpath(f"schemas/{name}.json").read_text("utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    found = schema(name)
+    jsonschema.Draft202012Validator.check_schema(found)
+    return jsonschema.Draft202012Validator(found, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _pattern(resource: str) -> re.Pattern:
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"[^/]+", re.escape(resource)))
 
 
 def schema_for(method: str, path: str, status: int) -> str | None:
-    if path.startswith("/upload") and method == "POST":
-        return {202: "accepted", 200: "result"}.get(status, "error")
-    if path.startswith("/result/"):
-        return {200: "result", 422: "result", 503: "pending"}.get(status, "error")
-    if status >= 400:
-        return "error"
-    return None
+    """The schema the document names for this answer; an undocumented 4xx/5xx is an error answer."""
+    method = "GET" if method == "HEAD" else method
+    path = path.split("?", 1)[0]
+    for route_method, resource, _ in ROUTES:
+        if route_method == method and _pattern(resource).fullmatch(path):
+            answer = document()["paths"][resource][method.lower()]["responses"].get(str(status))
+            if answer is not None:
+                return answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    return "error" if status >= 400 else None
 
 
 def check_answer(method: str, path: str, status: int, body) -> None:

@@ -20,22 +20,27 @@ def _port(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from dataclasses import replace
+
+    from storytime.local.edge import Edge
     from storytime.local.runtime import LocalRuntime
     from storytime.local.server import serve
 
     logging.getLogger("storytime").setLevel(logging.INFO)
-    port = _port(args)
+    edge = Edge.from_env()
+    edge = replace(edge, host=args.host or edge.host, port=_port(args))
     data = _data(args)
-    runtime = LocalRuntime(data, f"http://{args.host}:{port}/media",
+    public = edge.base_url()
+    runtime = LocalRuntime(data, f"{public}/media", settings={"public_url": public},
                            smtp_url=os.environ.get("STORYTIME_SMTP_URL"))
     try:
-        server = serve(runtime, args.host, port)
+        server = serve(runtime, edge.host, edge.port, edge)
     except OSError as error:
         runtime.close()
-        print(f"storytime: cannot listen on {args.host}:{port} ({error.strerror}); "
+        print(f"storytime: cannot listen on {edge.host}:{edge.port} ({error.strerror}); "
               f"choose another port with STORYTIME_PORT", file=sys.stderr)
         return 1
-    print(f"storytime on http://{args.host}:{server.server_port}  (data in {data})", flush=True)
+    print(f"storytime on {public}  (listening on {edge.host}:{server.server_port}, data in {data})", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -105,18 +110,20 @@ def cmd_history(args) -> int:
     from storytime.errors import StorytimeError
     from storytime.local.console import describe_all
     from storytime.local.runtime import LocalRuntime
-    from storytime.service.results import history
+    from storytime.service.results import load
 
     runtime = LocalRuntime(_data(args), "", resume=False)
     try:
-        answer = history(runtime.deps, args.id)
+        # The operator on this machine sees every detail (causes too); the API answer does not.
+        record = load(runtime.deps, args.id)
+        events = runtime.workflow.history(record.execution_arn) if record.execution_arn else []
     except StorytimeError as error:
         print(f"storytime: {error.code}: {error}", file=sys.stderr)
         return 2
     finally:
         runtime.close()
-    print(f"execution {answer.body['executionArn']}")
-    for line in describe_all(answer.body["events"]):
+    print(f"execution {record.execution_arn}")
+    for line in describe_all(events):
         print(line)
     return 0
 
@@ -136,7 +143,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", help="data folder (default $STORYTIME_DATA or ./.storytime)")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", help="default $STORYTIME_HOST or 127.0.0.1 (this machine only)")
     serve.add_argument("--port", type=int, help="default $STORYTIME_PORT or 8000")
     serve.set_defaults(run=cmd_serve)
     read = sub.add_parser("read", help="read one photo aloud through the workflow, in-process")

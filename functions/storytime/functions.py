@@ -25,6 +25,7 @@ ROUTES = [
     ("GET", "/executions/{id}/history", "storytime.handlers.history.handler"),
     ("GET", "/health", "storytime.handlers.health.handler"),
     ("GET", "/", "storytime.handlers.index.handler"),
+    ("GET", "/openapi.json", "storytime.handlers.openapi.handler"),
 ]
 
 

@@ -18,6 +18,7 @@ _ENV = {
     "table": "STORYTIME_TABLE",
     "state_machine_arn": "STORYTIME_STATE_MACHINE_ARN",
     "media_base_url": "STORYTIME_MEDIA_BASE_URL",
+    "public_url": "STORYTIME_PUBLIC_URL",
     "poll_seconds": "STORYTIME_POLL_SECONDS",
     "speech_part_chars": "STORYTIME_SPEECH_PART_CHARS",
     "stale_after_seconds": "STORYTIME_STALE_AFTER_SECONDS",
@@ -44,6 +45,9 @@ class Settings:
     # is older than this is started again by retrieve.
     stale_after_seconds: int = 60
     fresh_retry_after_seconds: int = 5
+    # Where people reach the API (http://127.0.0.1:8000 locally, the API's URL on AWS): links in
+    # answers and e-mails start with it, so they open from anywhere.
+    public_url: str = ""
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_pixels: int = MAX_UPLOAD_PIXELS
     # A dense page holds ~5,000 characters; far more means OCR read noise.

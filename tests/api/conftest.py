@@ -39,18 +39,34 @@ def engines():
     return Engines(ocr=ocr, speech=FakeSpeech(), outbox=FakeOutbox())
 
 
+# Where people reach the API in these tests (STORYTIME_PUBLIC_URL): links must start with it.
+PUBLIC_URL = "http://books.example"
+
+
 @pytest.fixture
-def service(tmp_path, engines):
-    """The real local HTTP server on a free port, with its runtime."""
-    runtime = LocalRuntime(tmp_path / "data", "http://127.0.0.1:0/media", engines=engines)
-    server = serve(runtime, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield runtime, Client(server.server_port)
+def start_service(tmp_path, engines):
+    """Start the real local HTTP server on a free port, with its runtime; ``edge`` sets the gateway's limits."""
+    started = []
+
+    def start(edge=None, **settings):
+        runtime = LocalRuntime(tmp_path / f"data{len(started)}", f"{PUBLIC_URL}/media", engines=engines,
+                               settings={"public_url": PUBLIC_URL, **settings})
+        server = serve(runtime, "127.0.0.1", 0, edge)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append((server, runtime))
+        return runtime, Client(server.server_port)
+
+    yield start
     engines.ocr.gate.set()
-    server.shutdown()
-    server.server_close()
-    runtime.close()
+    for server, runtime in started:
+        server.shutdown()
+        server.server_close()
+        runtime.close()
+
+
+@pytest.fixture
+def service(start_service):
+    return start_service()
 
 
 @pytest.fixture
@@ -60,5 +76,5 @@ def client(service):
 
 def wait_finished(runtime, page_id):
     record = runtime.records.get(page_id)
-    runtime.workflow.wait(record.execution_arn)
+    assert runtime.workflow.wait(record.execution_arn) not in (None, "RUNNING"), "the execution did not end"
     return runtime.records.get(page_id)

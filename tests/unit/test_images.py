@@ -94,7 +94,7 @@ def test_max_bytes_is_a_parameter():
     data = encode(quadrants(), "JPEG")
     with pytest.raises(PayloadTooLarge):
         prepare_upload(data, None, max_bytes=len(data) - 1)
-    assert prepare_upload(data, None, max_bytes=len(data)).data == data
+    assert prepare_upload(data, None, max_bytes=len(data)).width == 80
 
 
 # --------------------------------------------------------------------------
@@ -261,15 +261,21 @@ def test_pillow_bomb_error_becomes_image_too_large(monkeypatch):
 # orientation and output formats
 
 
-def test_upright_jpeg_is_kept_byte_for_byte():
+def test_upright_jpeg_is_re_encoded_with_its_own_quality():
     data = encode(quadrants(), "JPEG")
     out = prepare_upload(data, "image/jpeg")
-    assert out == PreparedImage(data, "image/jpeg", "jpg", 80, 40)
+    assert (out.content_type, out.extension, out.width, out.height) == ("image/jpeg", "jpg", 80, 40)
+    assert Image.open(io.BytesIO(out.data)).quantization == Image.open(io.BytesIO(data)).quantization
 
 
-def test_jpeg_without_metadata_is_kept_byte_for_byte():
-    data = encode(quadrants(), "JPEG")
-    assert prepare_upload(data, None).data == data
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("tail", [b"PK\x03\x04" + b"\0" * 26 + b"evil.html", b"<html><script>alert(1)</script>"])
+def test_bytes_appended_to_an_image_are_never_stored(fmt, tail):
+    """A polyglot (image + ZIP or HTML) is stored as its pixels only, never as sent."""
+    data = encode(quadrants(), fmt) + tail
+    out = prepare_upload(data, None)
+    assert tail not in out.data and out.data != data
+    assert decoded(out).size == (80, 40)
 
 
 def test_jpeg_with_exif_is_re_encoded_without_it():
@@ -278,10 +284,11 @@ def test_jpeg_with_exif_is_re_encoded_without_it():
     assert out.data != data and not Image.open(io.BytesIO(out.data)).getexif()
 
 
-def test_upright_png_is_kept_byte_for_byte():
+def test_upright_png_is_re_encoded_without_loss():
     data = encode(quadrants(), "PNG")
     out = prepare_upload(data, "image/png")
-    assert out == PreparedImage(data, "image/png", "png", 80, 40)
+    assert (out.content_type, out.extension, out.width, out.height) == ("image/png", "png", 80, 40)
+    assert decoded(out).tobytes() == Image.open(io.BytesIO(data)).tobytes()
 
 
 def test_jpeg_with_exif_orientation_6_is_rotated():
@@ -376,7 +383,7 @@ def test_mpo_style_jpeg_is_still_a_jpeg():
     data = encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
     out = prepare_upload(data, "image/jpeg")
     assert out.content_type == "image/jpeg"
-    assert out.data == data
+    assert Image.open(io.BytesIO(out.data)).format == "JPEG" and out.data != data
 
 
 def test_cmyk_jpeg_with_rotation_becomes_rgb_jpeg():

@@ -116,7 +116,7 @@ def prepare_upload(
     fmt = _sniff(data)  # "JPEG" | "PNG" | "WEBP" | "HEIF"
     im = _open_and_decode(data, fmt, max_pixels)
     try:
-        return _normalise(im, data, fmt)
+        return _normalise(im, fmt)
     finally:
         im.close()
 
@@ -240,25 +240,23 @@ def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
 # normalisation
 
 
-def _normalise(im: Image.Image, original: bytes, fmt: str) -> PreparedImage:
+def _normalise(im: Image.Image, fmt: str) -> PreparedImage:
+    """Always a fresh encoding of the decoded pixels, never the uploaded bytes.
+
+    The stored page is served by link: a file with a ZIP or HTML appended, or
+    a phone's EXIF (GPS position, camera serial), must not travel with it.
+    """
     orientation = im.getexif().get(_EXIF_ORIENTATION, 1)
     needs_rotation = orientation in (2, 3, 4, 5, 6, 7, 8)
     out_format = "PNG" if fmt == "PNG" else "JPEG"
 
-    fits = (
-        max(im.size) <= MAX_OUTPUT_SIDE and len(original) <= MAX_OUTPUT_BYTES
-    )
-    # The stored page is served by link: a phone's EXIF (GPS position, camera
-    # serial) must not travel with it, so only metadata-free files pass as is.
-    has_exif = bool(im.getexif()) or "exif" in im.info
-    if fmt in ("JPEG", "PNG") and not needs_rotation and fits and not has_exif:
-        return _prepared(original, out_format, im.size)
-
     upright = ImageOps.exif_transpose(im) if needs_rotation else im
+    # An upright JPEG keeps its own quantisation tables: no second generation of loss.
+    keep = im.format == "JPEG" and upright is im and im.mode in ("L", "RGB") and max(im.size) <= MAX_OUTPUT_SIDE
     upright = _to_encodable(upright, out_format)
     if max(upright.size) > MAX_OUTPUT_SIDE:
         upright = _resize(upright, MAX_OUTPUT_SIDE / max(upright.size))
-    encoded = _encode(upright, out_format)
+    encoded = _encode(upright, out_format, keep_quality=keep)
     for _ in range(12):
         if len(encoded) <= MAX_OUTPUT_BYTES:
             break
@@ -309,13 +307,14 @@ def _resize(im: Image.Image, scale: float) -> Image.Image:
     return im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _encode(im: Image.Image, out_format: str) -> bytes:
+def _encode(im: Image.Image, out_format: str, keep_quality: bool = False) -> bytes:
     """Encode without EXIF (so no orientation tag), keeping the ICC profile."""
     buf = io.BytesIO()
     icc = im.info.get("icc_profile")
     params: dict = {"icc_profile": icc} if icc else {}
     if out_format == "JPEG":
-        im.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, **params)
+        quality = "keep" if keep_quality else JPEG_QUALITY
+        im.save(buf, "JPEG", quality=quality, optimize=True, **params)
     else:
         im.save(buf, "PNG", **params)
     return buf.getvalue()

@@ -28,7 +28,11 @@ def step(record: Record) -> str:
     return "READING_PAGE"
 
 
-def result_view(record: Record, text: str | None, media_base_url: str) -> dict:
+def result_link(public_url: str, record_id: str) -> str:
+    return f"{public_url.rstrip('/')}/result/{record_id}"
+
+
+def result_view(record: Record, text: str | None, media_base_url: str, public_url: str = "") -> dict:
     view = {
         "id": record.id,
         "status": str(record.status),
@@ -40,16 +44,16 @@ def result_view(record: Record, text: str | None, media_base_url: str) -> dict:
         "createdAt": iso(record.created_at),
         "completedAt": iso(record.completed_at),
         "executionArn": record.execution_arn,
-        "links": {"result": f"/result/{record.id}"},
+        "links": {"result": result_link(public_url, record.id)},
     }
     if record.status is Status.NO_TEXT:
         view["message"] = "No readable text was found on this page."
     if record.status is Status.FAILED:
-        view["error"] = {"error": record.error, "cause": record.cause}
+        view["error"] = {"error": record.error}  # the code only: a cause may be a stack trace
     return view
 
 
-def notice(record: Record, recipient: str | None, media_base_url: str) -> dict:
+def notice(record: Record, recipient: str | None, media_base_url: str, public_url: str = "") -> dict:
     """The SNS message for a record's outcome; the Notify state sends it as is."""
     audio = media_url(media_base_url, record.audio_key)
     image = media_url(media_base_url, record.image_key)
@@ -64,7 +68,7 @@ def notice(record: Record, recipient: str | None, media_base_url: str) -> dict:
         subject = "We could not read your page"
         lines = ["Something went wrong while reading your page aloud.", f"Error: {record.error}",
                  "Ask for the result again in a minute and storytime will try once more."]
-    lines.append(f"Result: /result/{record.id}")
+    lines.append(f"Result: {result_link(public_url, record.id)}")
     return {
         "status": str(record.status),
         "subject": subject,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
@@ -61,6 +62,14 @@ class Record:
         if "status" in changes:
             changes["status"] = Status(changes["status"])
         return replace(self, **changes)
+
+
+_PUBLIC_KEY = re.compile(r"(images/[0-9a-f]{64}\.(jpg|png)|audio/[0-9a-f]{64}\.mp3)")
+
+
+def is_public_key(key: str) -> bool:
+    """Page images and MP3s are linked to people; OCR output, text and speech parts are not."""
+    return _PUBLIC_KEY.fullmatch(key) is not None
 
 
 def image_key(content_id: str, extension: str) -> str:

@@ -1,20 +1,40 @@
-"""The local HTTP server: API routes through the emulated gateway, media like CloudFront."""
+"""The local HTTP server: API routes through the emulated gateway, media like CloudFront.
+
+It also does what API Gateway does before a Lambda runs: bounded time for a request to arrive,
+a bounded number of connections, the API key, CORS, and a JSON answer for every refusal.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import mimetypes
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from storytime.core.records import is_public_key
 from storytime.errors import StoredDataMissing
+from storytime.local.deadline import DeadlineReader, Deadlines
+from storytime.local.edge import API_KEY_HEADER, Edge
 from storytime.local.gateway import compile_routes, decode_body, proxy_event
 from storytime.local.runtime import LocalRuntime
 from storytime.local.static import ASSET_PREFIX, SECURITY_HEADERS, page_file, wants_page
 
 log = logging.getLogger("storytime.server")
 MEDIA_PREFIX = "/media/"
-mimetypes.add_type("audio/mpeg", ".mp3")
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp3": "audio/mpeg"}
+# Sent with every answer: browsers must take our Content-Type as it is, never guess.
+ALWAYS = {"X-Content-Type-Options": "nosniff"}
+# Refusals http.server makes itself, before a route is known: code and a message of our own
+# (its messages echo the request back).
+PROTOCOL_ERRORS = {
+    400: ("MALFORMED_REQUEST", "The request is not valid HTTP/1.1."),
+    408: ("REQUEST_TIMEOUT", "The request did not arrive in time."),
+    414: ("URI_TOO_LONG", "The address is too long."),
+    431: ("HEADERS_TOO_LARGE", "The request headers are too large."),
+    501: ("NOT_IMPLEMENTED", "This method is not supported."),
+    505: ("HTTP_VERSION_NOT_SUPPORTED", "Use HTTP/1.0 or HTTP/1.1."),
+}
+BUSY = json.dumps({"error": "BUSY", "message": "The server is at its connection limit; try again shortly."}).encode()
 
 
 class StorytimeServer(ThreadingHTTPServer):
@@ -22,30 +42,103 @@ class StorytimeServer(ThreadingHTTPServer):
     # Twenty phones may upload at once; the default backlog of 5 refuses some.
     request_queue_size = 128
 
-    def __init__(self, address, runtime: LocalRuntime):
+    def __init__(self, address, runtime: LocalRuntime, edge: Edge | None = None):
+        self.edge = edge or Edge()
+        self._slots = threading.BoundedSemaphore(self.edge.max_connections)
         super().__init__(address, RequestHandler)
         self.runtime = runtime
         self.routes = compile_routes()
+
+    def process_request(self, request, client_address):
+        """One thread per connection, up to the limit; past it a 503 at once, from this thread."""
+        if not self._slots.acquire(blocking=False):
+            refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+def refuse_busy(sock) -> None:
+    head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+            f"X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: {len(BUSY)}\r\n\r\n")
+    try:
+        sock.settimeout(1)
+        sock.sendall(head.encode() + BUSY)
+    except OSError:
+        pass
 
 
 class RequestHandler(BaseHTTPRequestHandler):
     server: StorytimeServer
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        self.deadlines = Deadlines(self.server.edge.header_timeout, self.server.edge.body_timeout)
+        self.rfile = DeadlineReader.buffered(self.connection, self.deadlines)
+
+    def handle_one_request(self) -> None:
+        self.deadlines.start_request()
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = self.requestline.split()
+        if len(words) == 2:  # HTTP/0.9 has no headers: http.server would wait for them
+            self.command, self.request_version = words[0], "HTTP/1.1"
+            self.send_error(400)
+            return False
+        try:
+            if not super().parse_request():
+                return False
+        except TimeoutError:
+            self.send_error(408)
+            return False
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(set(lengths)) > 1 or (lengths and "Transfer-Encoding" in self.headers):
+            self.send_error(400)  # which body is meant is ambiguous: the stuff of request smuggling
+            return False
+        return True
+
     def log_message(self, format, *args):
         log.info("%s %s", self.address_string(), format % args)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad syntax, long lines, odd methods) as JSON, like ours."""
+        if self.request_version == "HTTP/0.9" or not self.request_version:
+            self.request_version = "HTTP/1.1"  # else http.server leaves out the status line and headers
+        error, human = PROTOCOL_ERRORS.get(code, ("BAD_REQUEST", "The request could not be understood."))
+        self._json(code, error, human, close=True)
+
     def _send(self, status: int, body: bytes, headers: dict) -> None:
+        self.connection.settimeout(self.server.edge.body_timeout)  # a reader that stops reading is let go
         self.send_response(status)
-        for name, value in headers.items():
+        for name, value in {**ALWAYS, **self._cors(), **headers}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _json(self, status: int, code: str, message: str, close: bool = False) -> None:
-        headers = {"Content-Type": "application/json"}
+    def _cors(self) -> dict:
+        origin = self.server.edge.allowed_origin(self.headers.get("Origin") if hasattr(self, "headers") else None)
+        if origin is None:
+            return {}
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+                "Access-Control-Expose-Headers": "Retry-After, Content-Range"}
+
+    def _json(self, status: int, code: str, message: str, close: bool = False, headers: dict | None = None) -> None:
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if close:
             headers["Connection"] = "close"
             self.close_connection = True
@@ -55,6 +148,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         value = self.headers.get("Content-Length")
         return int(value) if value is not None and value.isdigit() else None
 
+    def _has_body(self) -> bool:
+        return bool(self._body_length()) or "Transfer-Encoding" in self.headers
+
     def _read_body(self) -> bytes | None:
         if self.command not in ("POST", "PUT"):
             return b""
@@ -63,31 +159,46 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._json(411, "LENGTH_REQUIRED", "Send a numeric Content-Length header with the upload.", close=True)
             return None
         limit = self.server.runtime.settings.max_upload_bytes
+        self.deadlines.start_body()
         # API Gateway refuses bodies over 10 MB before any Lambda runs; so do we.
         if length > limit + 64 * 1024:
-            self._drain(length)
+            self._drain(min(length, 2 * limit))
             self._json(413, "PAYLOAD_TOO_LARGE", f"The upload is larger than {limit // (1024 * 1024)} MB.", close=True)
             return None
-        return self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        if len(body) < length:
+            self._json(408, "REQUEST_TIMEOUT", "The upload did not arrive in full; send it again.", close=True)
+            return None
+        return body
 
     def _drain(self, length: int) -> None:
-        """Read a refused body away so the client sees our answer, not a reset."""
-        remaining = min(length, 256 * 1024 * 1024)
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 20))
-            if not chunk:
-                return
-            remaining -= len(chunk)
+        """Read a refused body away (within the body's time) so the client sees our answer, not a reset."""
+        remaining = length
+        try:
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1 << 20))
+                if not chunk:
+                    return
+                remaining -= len(chunk)
+        except TimeoutError:
+            return
 
     def _media(self) -> None:
-        """Stored images and MP3s, as CloudFront serves them: byte ranges too (Safari's <audio> asks for them)."""
+        """Page images and MP3s, as CloudFront serves them: byte ranges too (Safari's <audio> asks for them).
+
+        Only those: the OCR output and text files beside them are the workflow's, not the public's.
+        """
         key = self.path.split("?", 1)[0][len(MEDIA_PREFIX):]
+        if not is_public_key(key):
+            return self._json(404, "NOT_FOUND", "No such file.")
         try:
-            path = self.server.runtime.objects.path(key)
-            data = path.read_bytes()
+            data = self.server.runtime.objects.path(key).read_bytes()
         except (StoredDataMissing, OSError):
             return self._json(404, "NOT_FOUND", "No such file.")
-        headers = {"Content-Type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        headers = {"Content-Type": MEDIA_TYPES[key.rsplit(".", 1)[-1]],
                    "Cache-Control": "public, max-age=31536000, immutable", "Accept-Ranges": "bytes"}
         wanted = byte_range(self.headers.get("Range"), len(data))
         if wanted is None:
@@ -106,23 +217,61 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._send(200, data, {"Content-Type": kind, "Cache-Control": "no-cache", "Vary": "Accept",
                                **SECURITY_HEADERS})
 
+    def _allowed(self, path: str) -> list[str]:
+        if path.startswith(MEDIA_PREFIX):
+            return ["GET", "HEAD", "OPTIONS"]
+        methods = {route.method for route in self.server.routes if route.match(path) is not None}
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods | {"OPTIONS"}) if methods else []
+
+    def _options(self, path: str) -> None:
+        allowed = self._allowed(path)
+        if not allowed:
+            return self._json(404, "NOT_FOUND", f"No route for {path}.")
+        headers = {"Content-Type": "application/json", "Allow": ", ".join(allowed)}
+        if self._cors():
+            headers.update({"Access-Control-Allow-Methods": ", ".join(allowed),
+                            "Access-Control-Allow-Headers": f"Content-Type, Range, {API_KEY_HEADER}",
+                            "Access-Control-Max-Age": "600"})
+        self._send(200, json.dumps({"allow": allowed}).encode(), headers)
+
     def _dispatch(self) -> None:
+        try:
+            self._route()
+        except Exception:
+            log.exception("unhandled error")
+            self._json(500, "INTERNAL", "Something went wrong on our side; nothing was lost.", close=True)
+
+    def _route(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path.startswith(MEDIA_PREFIX) and self.command in ("GET", "HEAD"):
-            return self._media()
+        unread = self._has_body() and self.command not in ("POST", "PUT")
+        if unread:  # a body nobody reads would be taken for the next request
+            self.close_connection = True
         if self.command in ("GET", "HEAD") and (
                 path.startswith(ASSET_PREFIX) or path == "/index.html"
                 or (path == "/" and wants_page(self.headers.get("Accept")))):
-            return self._page(path)
+            return self._page(path)  # CloudFront's on AWS, like media: no API key
+        edge = self.server.edge
+        if edge.needs_key(self.command, path) and not edge.key_matches(self.headers.get(API_KEY_HEADER)):
+            return self._json(403, "FORBIDDEN", f"Send the API key in the {API_KEY_HEADER} header.",
+                              close=self._has_body())
+        if self.command == "OPTIONS":
+            return self._options(path)
+        if path.startswith(MEDIA_PREFIX):
+            if self.command in ("GET", "HEAD"):
+                return self._media()
+            return self._json(405, "METHOD_NOT_ALLOWED", "Media is read only.", close=self._has_body(),
+                              headers={"Allow": "GET, HEAD, OPTIONS"})
         matches = [(route, params) for route in self.server.routes if (params := route.match(path)) is not None]
-        unread = bool(self._body_length())  # an error before reading a body ends the connection
         if not matches:
-            return self._json(404, "NOT_FOUND", f"No route for {path}.", close=unread)
+            return self._json(404, "NOT_FOUND", f"No route for {path}.", close=self._has_body())
         method = "GET" if self.command == "HEAD" else self.command
         chosen = next(((r, p) for r, p in matches if r.method == method), None)
         if chosen is None:
-            allowed = ", ".join(sorted({r.method for r, _ in matches}))
-            return self._json(405, "METHOD_NOT_ALLOWED", f"{path} takes {allowed}.", close=unread)
+            allowed = ", ".join(self._allowed(path))
+            return self._json(405, "METHOD_NOT_ALLOWED", f"{path} takes {allowed}.", close=self._has_body(),
+                              headers={"Allow": allowed})
         body = self._read_body()
         if body is None:
             return None
@@ -132,7 +281,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         response = route.handler(event, None, deps=self.server.runtime.deps)
         self._send(response["statusCode"], decode_body(response), response.get("headers") or {})
 
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _dispatch
+    def __getattr__(self, name: str):
+        # Every method reaches the routes: a known path answers 405 with Allow, an unknown one 404.
+        if name.startswith("do_") and name[3:].isupper():
+            return self._dispatch
+        raise AttributeError(name)
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | tuple[()] | None:
@@ -150,5 +303,5 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | tuple[()] | N
     return (start, end) if 0 <= start <= end else ()
 
 
-def serve(runtime: LocalRuntime, host: str, port: int) -> StorytimeServer:
-    return StorytimeServer((host, port), runtime)
+def serve(runtime: LocalRuntime, host: str, port: int, edge: Edge | None = None) -> StorytimeServer:
+    return StorytimeServer((host, port), runtime, edge)

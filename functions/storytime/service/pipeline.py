@@ -28,7 +28,8 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
     progress = {"stage": "NEW", "notice": None, "textKey": record.text_key, "ocrKey": record.ocr_key,
                 "language": record.language, "characters": record.characters}
     if record.finished:
-        progress.update(stage=str(record.status), notice=notice(record, recipient, deps.settings.media_base_url))
+        told = notice(record, recipient, deps.settings.media_base_url, deps.settings.public_url)
+        progress.update(stage=str(record.status), notice=told)
     elif record.text_key:
         progress["stage"] = "TEXT"
     elif record.ocr_key:
@@ -117,4 +118,4 @@ def record_outcome(deps: Deps, page_id: str, outcome: str, recipient: str | None
     else:
         changes.update(completed_at=deps.clock(), audio_key=audio)
     record = deps.records.update(page_id, **changes)
-    return notice(record, recipient, deps.settings.media_base_url)
+    return notice(record, recipient, deps.settings.media_base_url, deps.settings.public_url)

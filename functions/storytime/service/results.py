@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from storytime.core.content_id import is_content_id
-from storytime.core.notices import result_view, step
+from storytime.core.events import public_events
+from storytime.core.notices import result_link, result_view, step
 from storytime.core.records import Record, Status
 from storytime.errors import MalformedId, NotFound
 from storytime.service.answers import Answer
@@ -22,7 +23,7 @@ def load(deps: Deps, record_id: str) -> Record:
 
 def finished_answer(deps: Deps, record: Record) -> Answer:
     text = deps.objects.get(record.text_key).decode("utf-8") if record.text_key else None
-    return Answer(200, result_view(record, text, deps.settings.media_base_url))
+    return Answer(200, result_view(record, text, deps.settings.media_base_url, deps.settings.public_url))
 
 
 def pending_answer(deps: Deps, record: Record) -> Answer:
@@ -38,9 +39,9 @@ def pending_answer(deps: Deps, record: Record) -> Answer:
             retry_after = deps.settings.stale_after_seconds
         message = "The page is still being read."
     body = {"id": record.id, "status": str(record.status), "step": step(record), "message": message,
-            "links": {"result": f"/result/{record.id}"}}
+            "links": {"result": result_link(deps.settings.public_url, record.id)}}
     if record.status is Status.FAILED:
-        body["error"] = {"error": record.error, "cause": record.cause}
+        body["error"] = {"error": record.error}  # the code only: a cause may be a stack trace
     return Answer(503, body, {"Retry-After": str(retry_after)})
 
 
@@ -58,5 +59,5 @@ def history(deps: Deps, record_id: str) -> Answer:
     record = load(deps, record_id)
     if record.execution_arn is None:
         return Answer(200, {"id": record.id, "executionArn": None, "events": []})
-    events = deps.workflow.history(record.execution_arn)
+    events = public_events(deps.workflow.history(record.execution_arn))
     return Answer(200, {"id": record.id, "executionArn": record.execution_arn, "events": events})

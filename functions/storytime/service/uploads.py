@@ -7,6 +7,7 @@ from dataclasses import replace
 from storytime.core.addresses import plain_address
 from storytime.core.content_id import content_id
 from storytime.core.images import prepare_upload
+from storytime.core.notices import result_link
 from storytime.core.records import Record, Status, image_key
 from storytime.service.answers import Answer
 from storytime.service.attempts import renotify, start_attempt
@@ -14,8 +15,8 @@ from storytime.service.deps import Deps
 from storytime.service.results import finished_answer, pending_answer
 
 
-def accepted(record: Record) -> dict:
-    return {"id": record.id, "status": str(record.status), "links": {"result": f"/result/{record.id}"}}
+def accepted(record: Record, public_url: str) -> dict:
+    return {"id": record.id, "status": str(record.status), "links": {"result": result_link(public_url, record.id)}}
 
 
 def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
@@ -47,5 +48,5 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
         return duplicate(deps, deps.records.get(page_id), recipient)
     start_attempt(deps, record, recipient)
     started = deps.records.get(page_id)
-    return Answer(202, accepted(started), {"Retry-After": str(settings.fresh_retry_after_seconds)},
+    return Answer(202, accepted(started, settings.public_url), {"Retry-After": str(settings.fresh_retry_after_seconds)},
                   execution_arn=started.execution_arn)

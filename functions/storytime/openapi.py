@@ -1,0 +1,123 @@
+"""The API's contract as an OpenAPI 3.1 document, built from the route table and the JSON Schemas.
+
+One source of truth: the paths are :data:`storytime.functions.ROUTES`, every answer's shape is a
+file in ``schemas/`` embedded as it is, and the table below only says which answer each status
+is. The API tests validate every answer against this document, and schemathesis fuzzes the
+running server with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from storytime.core.limits import MAX_UPLOAD_BYTES
+from storytime.functions import ROUTES
+
+# What each route answers: status -> (schema name, description).
+ERRORS_OF_EVERY_ROUTE = {
+    403: ("error", "FORBIDDEN: the API key (x-api-key) is missing or wrong, when the service has one"),
+}
+ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
+    ("POST", "/upload"): {
+        202: ("accepted", "A new page, or one still being read: poll links.result"),
+        200: ("result", "These exact bytes were read before: the result at once"),
+        400: ("error", "EMPTY_UPLOAD, or MALFORMED_REQUEST (multipart without exactly one file, a bad e-mail)"),
+        408: ("error", "REQUEST_TIMEOUT: the body did not arrive in time"),
+        411: ("error", "LENGTH_REQUIRED"),
+        413: ("error", "PAYLOAD_TOO_LARGE (over 10 MB) or IMAGE_TOO_LARGE (over 40 megapixels)"),
+        415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
+        422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
+    },
+    ("GET", "/result/{id}"): {
+        200: ("result", "COMPLETE: the text, its language and voice, links to the image and the MP3"),
+        422: ("result", "NO_TEXT: no readable text on the page"),
+        503: ("pending", "Still being read; ask again after Retry-After seconds"),
+        400: ("error", "MALFORMED_ID"),
+        404: ("error", "NOT_FOUND"),
+    },
+    ("GET", "/executions/{id}/history"): {
+        200: ("history", "The workflow's states for the page: names, times and error codes"),
+        400: ("error", "MALFORMED_ID"),
+        404: ("error", "NOT_FOUND"),
+    },
+    ("GET", "/health"): {200: ("health", "The service is up")},
+    ("GET", "/"): {200: ("index", "How to use the service")},
+    ("GET", "/openapi.json"): {200: ("openapi", "This document")},
+}
+OPEN_ROUTES = {("GET", "/health")}  # no API key needed
+EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
+BINARY = {"type": "string", "format": "binary", "maxLength": MAX_UPLOAD_BYTES}
+
+
+@cache
+def schema(name: str) -> dict:
+    """One of the answer schemas in ``schemas/``, as JSON."""
+    return json.loads(resources.files("storytime").joinpath(f"schemas/{name}.json").read_text("utf-8"))
+
+
+def schema_names() -> list[str]:
+    return sorted(p.name[:-5] for p in resources.files("storytime").joinpath("schemas").iterdir()
+                  if p.name.endswith(".json"))
+
+
+def _parameters(resource: str, method: str) -> list[dict]:
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+               "description": "The page id: the SHA-256 of the photo, in lowercase hex"}
+              for name in re.findall(r"\{(\w+)\}", resource)]
+    if (method, resource) == ("POST", "/upload"):
+        params.append({"name": "email", "in": "query", "required": False, "schema": EMAIL})
+    return params
+
+
+def _upload_body() -> dict:
+    images = {kind: {"schema": BINARY} for kind in ("image/jpeg", "image/png", "image/webp", "image/heic")}
+    form = {"type": "object", "required": ["file"],
+            "properties": {"file": BINARY, "email": EMAIL}}
+    return {"required": True, "content": {**images, "multipart/form-data": {"schema": form}}}
+
+
+def _operation(method: str, resource: str) -> dict:
+    answers = {**ANSWERS[(method, resource)]}
+    if (method, resource) not in OPEN_ROUTES:
+        answers = {**answers, **ERRORS_OF_EVERY_ROUTE}
+    operation = {
+        "operationId": f"{method.lower()}{re.sub(r'[^A-Za-z]+', '_', resource).rstrip('_') or '_index'}",
+        "parameters": _parameters(resource, method),
+        "responses": {
+            str(status): {"description": text,
+                          "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+            for status, (name, text) in sorted(answers.items())
+        },
+    }
+    if method == "POST":
+        operation["requestBody"] = _upload_body()
+    if (method, resource) in OPEN_ROUTES:
+        operation["security"] = []
+    return operation
+
+
+def document(server_url: str = "") -> dict:
+    """The OpenAPI 3.1 document for every route in ROUTES."""
+    paths: dict[str, dict] = {}
+    for method, resource, _handler in ROUTES:
+        paths.setdefault(resource, {})[method.lower()] = _operation(method, resource)
+    schemas = {name: schema(name) for name in schema_names()}
+    schemas["openapi"] = {"type": "object", "required": ["openapi", "info", "paths"]}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "storytime", "version": "1",
+                 "description": "Photograph a book page; storytime reads it aloud. Every error answer is "
+                                "{error: CODE, message}; media (images, MP3s) are linked from the answers."},
+        "servers": [{"url": server_url or "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}},
+        },
+        # The key is optional: a service without STORYTIME_API_KEY takes requests without one.
+        "security": [{}, {"apiKey": []}],
+    }

@@ -1,0 +1,31 @@
+"""Property-based fuzzing of every route of the running server with schemathesis, from the
+OpenAPI document the server itself serves: no 5xx, and every answer inside the contract."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, response_headers_conformance]
+
+
+@pytest.fixture
+def served_contract(client):
+    return schemathesis.openapi.from_url(f"http://127.0.0.1:{client.port}/openapi.json")
+
+
+contract = schemathesis.pytest.from_fixture("served_contract")
+
+
+@contract.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_every_route_answers_inside_its_contract(case, client):
+    case.call_and_validate(base_url=f"http://127.0.0.1:{client.port}", checks=CHECKS, timeout=60)
