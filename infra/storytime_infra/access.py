@@ -34,6 +34,7 @@ ACCESS: dict[str, Access] = {
     "history": Access(records=(_GET,), executions=("states:GetExecutionHistory",)),
     "health": Access(),
     "index": Access(),
+    "openapi": Access(),
     # Workflow steps
     "LoadProgress": Access(records=(_GET,)),
     "ReadPage": Access(reads=("images/",), writes=("ocr/",), records=(_UPDATE,)),

@@ -81,6 +81,7 @@ EXPECTED = {
     "history": BASE | {(frozenset({GET}), "table"), (frozenset({"states:GetExecutionHistory"}), EXECUTIONS)},
     "health": BASE,
     "index": BASE,
+    "openapi": BASE,
     "LoadProgress": BASE | {(frozenset({GET}), "table")},
     "ReadPage": BASE | reads("images/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
                                           (frozenset({UPDATE}), "table")},
