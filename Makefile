@@ -9,8 +9,9 @@ export STORYTIME_PORT STORYTIME_DATA
 
 # Debian packages: OCR (Tesseract with Korean and English), speech (espeak-ng),
 # a Korean font the tests render pages with, the browser the web reader's tests
-# drive, and Node.js for the CDK app (jsii).
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium nodejs
+# drive (libatomic1: the Playwright driver's bundled node needs it), and Node.js
+# for the CDK app (jsii).
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium libatomic1 nodejs
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench quality synth deploy destroy system install clean
