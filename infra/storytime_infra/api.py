@@ -12,6 +12,8 @@ OPEN_ROUTES = {("GET", "/health"), ("GET", "/")}
 RATE_PER_SECOND = 20
 BURST = 40
 DAILY_QUOTA = 5_000
+GATEWAY_ERRORS = [apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX]
+ERROR_TEMPLATE = '{"error": "$context.error.responseType", "message": $context.error.messageString}'
 
 
 class Api(Construct):
@@ -44,6 +46,14 @@ class Api(Construct):
                 allow_headers=["Content-Type", "X-Api-Key"],
             ),
         )
+        # Refusals by the gateway itself (no key, throttled, a body over 10 MB, a
+        # Lambda payload over 6 MB) answer in the API's JSON error shape too.
+        for kind in GATEWAY_ERRORS:
+            self.rest_api.add_gateway_response(
+                f"{kind.response_type}Json", type=kind,
+                response_headers={"Access-Control-Allow-Origin": f"'{allowed_origin}'"},
+                templates={"application/json": ERROR_TEMPLATE},
+            )
         validator = self.rest_api.add_request_validator(
             "Validator", validate_request_parameters=True, validate_request_body=True)
         for method, path, handler in ROUTES:

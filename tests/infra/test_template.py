@@ -216,3 +216,14 @@ def test_the_dense_page_reader_is_an_arm64_image_built_from_the_repo_dockerfile(
     assert (context / "constraints.txt").is_file()
     assert not (context / "functions" / "storytime" / "local").exists()
     assert not (context / ".venv").exists() and not (context / "tests").exists()
+
+
+def test_gateway_refusals_answer_in_the_json_error_shape(template_json):
+    responses = {r["Properties"]["ResponseType"]: r["Properties"]
+                 for r in resources(template_json, "AWS::ApiGateway::GatewayResponse").values()}
+    assert set(responses) == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for response in responses.values():
+        template = response["ResponseTemplates"]["application/json"]
+        assert '"error": "$context.error.responseType"' in template and "$context.error.messageString" in template
+        assert response["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"] == \
+            f"'{CONTEXT['allowedOrigin']}'"
