@@ -130,3 +130,23 @@ def test_sanitize_for_espeak():
     assert "[[" not in sanitize_for_espeak("[[[[[")
     assert sanitize_for_espeak("a\x01b\x00c\r\nd") == "a b c\nd"
     assert sanitize_for_espeak("<speak>-v</speak>") == "<speak>-v</speak>"
+
+
+@pytest.mark.parametrize("text, voice", [
+    ("The fox ran. Then it stopped!\n\nA new paragraph begins here. Is it the end?", "en-us"),
+    ("옛날 옛적에 작은 곰이 살았어요. 곰은 숲에서 빨간 풍선을 찾았어요! 풍선은 하늘로 날아갔어요.", "ko"),
+])
+def test_sentence_marks_say_where_each_sentence_starts_in_the_mp3(speech, text, voice):
+    marks = speech.speech_marks(text, voice)
+    data = text.encode("utf-8")
+    # Polly's shape: UTF-8 byte offsets that slice the text to the mark's value.
+    assert [data[m["start"]:m["end"]].decode("utf-8") for m in marks] == [m["value"] for m in marks]
+    assert len(marks) == 4 if voice == "en-us" else len(marks) == 3
+    assert all(m["type"] == "sentence" for m in marks)
+    times = [m["time"] for m in marks]
+    assert times[0] == 0 and times == sorted(times) and len(set(times)) == len(times)
+    # Each sentence takes time in proportion to its length, and all of them fit in the MP3.
+    seconds = decode(speech.synthesize_mp3(text, voice)).duration
+    assert times[-1] / 1000 < seconds
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert all(gap > 300 for gap in gaps), gaps

@@ -110,6 +110,29 @@ def test_a_photo_is_read_aloud_in_the_page(open_page):
     assert axe_violations(page) == []
 
 
+def test_the_sentence_being_spoken_is_lit_up_and_moves_on(open_page):
+    page = open_page(viewport=DESKTOP)
+    page.set_input_files("#file", str(SCAN))
+    wait_read(page)
+    assert page.get_attribute("#text", "data-timed") == "true"
+    sentences = page.locator("#text .sentence")
+    assert sentences.count() == 5 and sentences.first.inner_text().startswith("This is a lot of 12 point text")
+    assert page.locator("#text .speaking").count() == 0
+    # Which sentence is lit, sampled on every animation frame while it plays (twice as fast).
+    page.evaluate("""() => { window.lit = [];
+        const audio = document.getElementById('audio');
+        const sample = () => { lit.push([...document.querySelectorAll('#text .sentence')]
+                                  .findIndex(e => e.classList.contains('speaking')));
+                               if (!audio.ended) requestAnimationFrame(sample); };
+        audio.playbackRate = 2; audio.play().then(sample); }""")
+    page.wait_for_function("window.lit.includes(2)", timeout=60_000)
+    screenshot(page, "desktop-reading-along")
+    page.evaluate("document.getElementById('audio').pause()")
+    lit = page.evaluate("window.lit.filter(i => i >= 0)")
+    assert lit[0] == 0 and lit == sorted(lit) and {0, 1, 2} <= set(lit), lit[:50]
+    assert page.locator("#text .speaking").count() == 1  # one sentence at a time
+
+
 def test_recent_pages_play_again_without_an_upload(open_page):
     page = open_page()
     page.set_input_files("#file", str(SCAN))

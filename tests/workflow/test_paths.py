@@ -17,7 +17,7 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
     assert runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
     assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText",
                                 "IsWholePage", "HasText", "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech",
-                                "SpeechStatus",
+                                "SpeechStatus", "StartMarks", "MarksStatus",
                                 "PartDone", "JoinAudio", "RecordComplete", "Notify", "Outcome", "Done"]
     assert record.status == "COMPLETE"
     assert runtime.objects.get(record.text_key).decode() == \
@@ -140,7 +140,8 @@ def test_fake_ocr_is_shaped_like_the_real_engine():
     jsonschema.validate(FakeOcr()(b""), schema)
 
 
-SPEECH_STATES = {"ReadPart", "StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech", "PartDone"}
+SPEECH_STATES = {"ReadPart", "StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech", "StartMarks", "MarksStatus",
+                 "WaitForMarks", "GetMarks", "NoMarks", "PartDone"}
 
 
 def _state_payload_sizes(history) -> dict[str, int]:

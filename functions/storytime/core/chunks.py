@@ -45,6 +45,28 @@ def _sentences(text: str) -> list[list[str]]:
     return [s for s in sentences if s]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence of ``text``, split as :func:`split_for_speech` splits."""
+    spans: list[tuple[int, int]] = []
+    start = end = None
+    for match in _TOKEN.finditer(text or ""):
+        token = match.group()
+        if token[0].isspace():  # blank line: paragraph break
+            if start is not None:
+                spans.append((start, end))
+                start = None
+            continue
+        if start is None:
+            start = match.start()
+        end = match.end()
+        if _ends_sentence(token):
+            spans.append((start, end))
+            start = None
+    if start is not None:
+        spans.append((start, end))
+    return spans
+
+
 def split_for_speech(text: str, max_chars: int) -> list[str]:
     """Chunks of at most max_chars characters, cut at sentence ends where possible."""
     if max_chars < 1:

@@ -41,6 +41,7 @@ def result_view(record: Record, text: str | None, media_base_url: str, public_ur
         "voice": record.voice,
         "imageUrl": media_url(media_base_url, record.image_key),
         "audioUrl": media_url(media_base_url, record.audio_key),
+        "timingsUrl": media_url(media_base_url, record.timings_key),
         "createdAt": iso(record.created_at),
         "completedAt": iso(record.completed_at),
         "executionArn": record.execution_arn,

@@ -34,6 +34,7 @@ class Record:
     language: str | None = None
     voice: str | None = None
     audio_key: str | None = None
+    timings_key: str | None = None  # read-along timings for the MP3 (absent for pages read before them)
     completed_at: float | None = None
     error: str | None = None
     cause: str | None = None
@@ -86,6 +87,10 @@ def text_key(content_id: str) -> str:
 
 def audio_key(content_id: str) -> str:
     return f"audio/{content_id}.mp3"
+
+
+def timings_key(content_id: str) -> str:
+    return f"timings/{content_id}.json"
 
 
 def speech_part_prefix(content_id: str, index: int) -> str:

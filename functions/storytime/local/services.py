@@ -111,7 +111,7 @@ def rekognition_operations(ocr, objects, bucket: str, slots: EngineSlots | None 
 
 
 def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = None) -> dict:
-    """Start/GetSpeechSynthesisTask -> espeak-ng, writing <prefix><TaskId>.mp3 like Polly.
+    """Start/GetSpeechSynthesisTask -> espeak-ng, writing <prefix><TaskId>.mp3 (or .marks) like Polly.
 
     Synthesis happens inside Start, so the task is already ``completed`` and
     the workflow's Choice skips its Wait: no idle polling on one machine.
@@ -126,18 +126,34 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
             raise ServiceError("InvalidS3BucketException", "The provided S3 bucket name is invalid.")
         if params.get("TextType", "text") != "text":
             raise ServiceError("InvalidSsmlException", "storytime's local engine speaks plain text only.")
+        output = params.get("OutputFormat", "mp3")
+        mark_types = params.get("SpeechMarkTypes") or []
+        if mark_types and output != "json":
+            raise ServiceError("MarksNotSupportedForFormatException",
+                               "Speech marks are only available for content in json format.")
+        if output not in ("mp3", "json"):
+            raise ServiceError("ValidationException", f"storytime's local engine writes mp3 or json, not {output}.")
         task_id = str(uuid.uuid4())
-        key = f"{params.get('OutputS3KeyPrefix', '')}{task_id}.mp3"
+        # Polly's names: <prefix><TaskId>.mp3 for audio, .marks for speech marks.
+        key = f"{params.get('OutputS3KeyPrefix', '')}{task_id}.{'marks' if output == 'json' else 'mp3'}"
         task = {
-            "TaskId": task_id, "OutputFormat": "mp3", "TextType": "text",
+            "TaskId": task_id, "OutputFormat": output, "TextType": "text",
             "VoiceId": params["VoiceId"], "Engine": params.get("Engine", "standard"),
             "LanguageCode": params.get("LanguageCode", ""), "RequestCharacters": len(params["Text"]),
             "OutputUri": f"https://s3.{REGION}.amazonaws.com/{bucket}/{key}",
         }
+        if mark_types:
+            task["SpeechMarkTypes"] = list(mark_types)
+        voice = espeak_voice_for_polly(params["VoiceId"])
         try:
             with slots.take():
-                mp3 = speech.synthesize_mp3(params["Text"], espeak_voice_for_polly(params["VoiceId"]))
-            objects.put(key, mp3, "audio/mpeg")
+                if output == "json":
+                    # espeak-ng tells sentences only: word marks, where asked for, are not made here.
+                    marks = speech.speech_marks(params["Text"], voice) if "sentence" in mark_types else []
+                    data = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in marks).encode("utf-8")
+                    objects.put(key, data, "application/x-json-stream")
+                else:
+                    objects.put(key, speech.synthesize_mp3(params["Text"], voice), "audio/mpeg")
             task["TaskStatus"] = "completed"
         except NoSlot:
             raise _throttled() from None

@@ -17,11 +17,15 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import threading
 import unicodedata
 import wave
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import lameenc
 
+from storytime.core.chunks import sentence_spans
 from storytime.errors import EngineError
 
 _VOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+./-]*")
@@ -40,8 +44,21 @@ def sanitize_for_espeak(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Spoken:
+    mp3: bytes
+    sentences: tuple[tuple[int, int, int], ...]  # (first char, end char, start in ms) of each sentence
+
+
 class EspeakSpeech:
-    """Text to MP3 with the espeak-ng command-line program."""
+    """Text to MP3 with the espeak-ng command-line program, one sentence at a time.
+
+    Speaking each sentence on its own is what tells where each one starts in
+    the audio (espeak-ng's command line reports no timings): the speech marks
+    a read-along page needs, in Polly's shape.
+    """
+
+    KEPT = 16  # the MP3 task and the marks task of a part ask for the same text one after the other
 
     def __init__(
         self,
@@ -53,6 +70,8 @@ class EspeakSpeech:
         self.binary = binary
         self.bitrate_kbps = bitrate_kbps
         self.timeout_seconds = timeout_seconds
+        self._recent: OrderedDict[tuple[str, str], Spoken] = OrderedDict()
+        self._lock = threading.Lock()
 
     def synthesize_mp3(self, text: str, espeak_voice: str) -> bytes:
         """Speak ``text`` with espeak-ng voice ``espeak_voice`` (e.g. "en-us", "ko").
@@ -61,13 +80,42 @@ class EspeakSpeech:
         Raises :class:`EngineError` for empty text, an unknown voice, a
         missing binary, a timeout, or no audio.
         """
+        return self.speak(text, espeak_voice).mp3
+
+    def speech_marks(self, text: str, espeak_voice: str) -> list[dict]:
+        """Polly's sentence speech marks for the MP3 of the same text: time in ms, UTF-8 byte offsets."""
+        marks = []
+        for first, end, ms in self.speak(text, espeak_voice).sentences:
+            start = len(text[:first].encode("utf-8"))
+            value = text[first:end]
+            marks.append({"time": ms, "type": "sentence", "start": start,
+                          "end": start + len(value.encode("utf-8")), "value": value})
+        return marks
+
+    def speak(self, text: str, espeak_voice: str) -> Spoken:
         if not isinstance(espeak_voice, str) or not _VOICE.fullmatch(espeak_voice):
             raise EngineError(f"Not an espeak-ng voice name: {espeak_voice!r}")
-        clean = sanitize_for_espeak(text or "")
-        if not clean.strip():
+        with self._lock:
+            if (text, espeak_voice) in self._recent:
+                return self._recent[(text, espeak_voice)]
+        pieces, sentences, samples, rate = [], [], 0, None
+        for first, end in sentence_spans(text or ""):
+            clean = sanitize_for_espeak(text[first:end])
+            if not clean.strip():
+                continue
+            pcm, sentence_rate = self._wav(clean, espeak_voice)
+            rate = rate or sentence_rate
+            sentences.append((first, end, round(samples * 1000 / rate)))
+            pieces.append(pcm)
+            samples += len(pcm) // 2
+        if not pieces:
             raise EngineError("There is no text to read aloud.")
-        pcm, rate = self._wav(clean, espeak_voice)
-        return self._mp3(pcm, rate)
+        spoken = Spoken(self._mp3(b"".join(pieces), rate), tuple(sentences))
+        with self._lock:
+            self._recent[(text, espeak_voice)] = spoken
+            while len(self._recent) > self.KEPT:
+                self._recent.popitem(last=False)
+        return spoken
 
     # ------------------------------------------------------------------
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
+from urllib.parse import unquote, urlsplit
 
+from storytime.core.audio import mp3_seconds
 from storytime.core.chunks import split_for_speech
 from storytime.core.coverage import rekognition_shortfall
 from storytime.core.language import detect_language, voice_for
 from storytime.core.notices import notice
 from storytime.core.reading import read_page
-from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key
+from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key, timings_key
 from storytime.core.speakable import speakable
+from storytime.core.timings import join_marks, parse_marks
 from storytime.errors import NotFound, TextTooLong
 from storytime.service.deps import Deps
+
+log = logging.getLogger("storytime.pipeline")
 
 
 def _record(deps: Deps, page_id: str):
@@ -99,13 +105,39 @@ def read_speech_part(deps: Deps, page_id: str, key: str, index: int) -> dict:
     return {"text": _parts(deps, key)[index], "keyPrefix": speech_part_prefix(page_id, index)}
 
 
+def _object_key(uri: str, bucket: str) -> str:
+    """Polly's OutputUri (path or virtual-host style) -> the object's key in our bucket."""
+    path = unquote(urlsplit(uri).path)
+    return path[len(f"/{bucket}/"):] if path.startswith(f"/{bucket}/") else path.lstrip("/")
+
+
+def _timings(deps: Deps, pieces: list[bytes], parts: list[dict]) -> dict | None:
+    """One timing file for the joined MP3; None when a part's length cannot be told."""
+    lengths = [mp3_seconds(piece) for piece in pieces]
+    if None in lengths:
+        log.warning("no read-along timings: a speech part is not a readable MP3")
+        return None
+    marks = [parse_marks(deps.objects.get(_object_key(p["marksUri"], deps.settings.bucket)))
+             if p.get("marksUri") else None for p in parts]
+    return join_marks(list(zip(lengths, marks)))
+
+
 def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
-    """Polly names each file <prefix><TaskId>.mp3; MP3 frames concatenate into one stream."""
+    """Polly names each file <prefix><TaskId>.mp3; MP3 frames concatenate into one stream.
+
+    The parts' speech marks (when made) become one timing file for the whole MP3.
+    """
     keys = [f"{p['keyPrefix']}{p['taskId']}.mp3" for p in parts]
-    audio = b"".join(deps.objects.get(k) for k in keys)
+    pieces = [deps.objects.get(k) for k in keys]
+    audio = b"".join(pieces)
     key = audio_key(page_id)
     deps.objects.put(key, audio, "audio/mpeg")
-    for k in keys:
+    timings = _timings(deps, pieces, parts)
+    if timings is not None:
+        deps.objects.put(timings_key(page_id), json.dumps(timings, ensure_ascii=False).encode("utf-8"),
+                         "application/json")
+        deps.records.update(page_id, timings_key=timings_key(page_id))
+    for k in keys + [_object_key(p["marksUri"], deps.settings.bucket) for p in parts if p.get("marksUri")]:
         deps.objects.delete(k)
     return {"audioKey": key, "bytes": len(audio)}
 

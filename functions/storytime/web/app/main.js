@@ -2,7 +2,7 @@
 
 import { ApiError, configure, result as fetchResult, upload, waitForResult } from "./api.js";
 import { t, translate } from "./i18n.js";
-import { renderText } from "./readalong.js";
+import { follow as readAlong, loadTimings, renderText } from "./readalong.js";
 import { forget, recentPages, remember } from "./recent.js";
 import { shrink } from "./shrink.js";
 
@@ -13,6 +13,7 @@ const RETRYABLE = new Set(["FAILED", "BUSY", "OFFLINE"]);
 const SPEED_KEY = "storytime.speed";
 let busy = false;
 let retryAction = null;
+let stopReadingAlong = () => {};
 
 function say(message) {
   $("status").textContent = message;
@@ -81,12 +82,16 @@ function clearProblem() {
   retryAction = null;
 }
 
-function show(page) {
+async function show(page) {
+  stopReadingAlong();
+  const timings = await loadTimings(page.timingsUrl);
   $("reader").hidden = false;
   $("photo").src = page.imageUrl;
-  renderText($("text"), page.text, page.language);
+  const lit = renderText($("text"), page.text, page.language, timings);
+  $("text").dataset.timed = String(lit.sentences.length > 0);
   const audio = $("audio");
   audio.src = page.audioUrl;
+  stopReadingAlong = readAlong(audio, lit);
   audio.playbackRate = Number($("speed").value);
   $("reader").dataset.page = page.id;
   renderRecent(remember(page));
@@ -113,7 +118,7 @@ async function follow(id, firstWait = 0, step = "QUEUED") {
       const step = body.step in STEP_VALUE ? body.step : "READING_PAGE";
       progress(t(step), STEP_VALUE[step]);
     }, { firstWait });
-    show(page);
+    await show(page);
   } catch (error) {
     if (error.code === "NOT_FOUND") renderRecent(forget(id));
     showProblem(error, () => exclusive(() => follow(id)));
