@@ -19,8 +19,9 @@ from pathlib import Path
 
 PRICES = Path(__file__).with_name("prices.json")
 
-# The speech loop as AWS runs it: start, one counted poll after a Wait, done.
-_SPEECH = {"SpeechStatus": ["CountPoll", "PartDone"]}
+# The speech loop as AWS runs it: start, one counted poll after a Wait, done; then the same
+# for the speech marks (billed per character like speech).
+_SPEECH = {"SpeechStatus": ["CountPoll", "StartMarks"], "MarksStatus": ["CountMarksPoll", "PartDone"]}
 
 
 @dataclass(frozen=True)
