@@ -176,7 +176,10 @@ def test_a_page_waits_for_a_free_engine_slot_and_the_history_shows_it(tmp_path):
             runtime.workflow.wait(record.execution_arn)
             assert runtime.records.get(record.id).status == "COMPLETE"
         assert ocr.calls == 2
-        assert set(failures(runtime.workflow.history(waiting))) == {"Lambda.TooManyRequestsException"}
+        # Refusals only (the two pages' speech and speech-marks tasks may also meet at the one slot).
+        refused = set(failures(runtime.workflow.history(waiting)))
+        assert "Lambda.TooManyRequestsException" in refused
+        assert refused <= {"Lambda.TooManyRequestsException", "Polly.ThrottlingException"}
         assert runtime.slots.in_use == 0 and runtime.slots.refused >= 1
     finally:
         ocr.gate.set()

@@ -140,8 +140,9 @@ def test_fake_ocr_is_shaped_like_the_real_engine():
     jsonschema.validate(FakeOcr()(b""), schema)
 
 
-SPEECH_STATES = {"ReadPart", "StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech", "StartMarks", "MarksStatus",
-                 "WaitForMarks", "GetMarks", "NoMarks", "PartDone"}
+SPEECH_STATES = {"ReadPart", "StartSpeech", "SpeechStatus", "CountPoll", "PollsLeft", "WaitForSpeech", "GetSpeech",
+                 "StartMarks", "MarksStatus", "CountMarksPoll", "MarksPollsLeft", "WaitForMarks", "GetMarks", "NoMarks",
+                 "PartDone"}
 
 
 def _state_payload_sizes(history) -> dict[str, int]:
