@@ -14,7 +14,7 @@ export STORYTIME_PORT STORYTIME_DATA
 SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium libatomic1 nodejs
 STAMP = $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench quality synth deploy destroy system install clean
+.PHONY: run test test-fast lint bench profile quality synth deploy destroy system install clean
 
 run: system $(STAMP)
 	$(VENV)/bin/storytime serve
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 bench: system $(STAMP)
 	$(VENV)/bin/python bench/run.py
+
+# Where a page's CPU goes outside the engines: py-spy over every thread.
+profile: system $(STAMP)
+	$(VENV)/bin/python bench/profile.py
 
 # Reading quality: CER and seconds per image, ours against raw tesseract.
 # `make quality DIR=path` for a folder of images with NAME.gt.txt beside them.

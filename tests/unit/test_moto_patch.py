@@ -53,3 +53,12 @@ def test_task_clients_are_made_once_per_service():
     assert lambda_eval_utils.boto_client_for("us-east-1", "lambda") is client
     assert state_task_service_aws_sdk.boto_client_for("us-east-1", "polly") is not client
     assert state_task_service_sns.boto_client_for is moto_patch._shared_client
+
+
+def test_a_json_path_is_compiled_once_and_still_extracts():
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    moto_patch.apply()
+    assert json_path.parse("$.page.ocrKey") is json_path.parse("$.page.ocrKey")
+    assert json_path.extract_json("$.page.ocrKey", {"page": {"ocrKey": "k"}}) == "k"
+    assert json_path.extract_json("$.parts[*].id", {"parts": [{"id": 1}, {"id": 2}]}) == [1, 2]

@@ -7,7 +7,9 @@
    names, so we add the services our workflow calls to that table.
 2. Less work per execution and per state: the definition's ANTLR parse
    tree is kept (an execution still gets its own components, built from the
-   tree), and the boto3 client each Task makes is made once per service.
+   tree), the boto3 client each Task makes is made once per service, and a
+   JSONPath is compiled once (jsonpath-ng builds a new yacc parser for every
+   ``parse``: most of the interpreter's time per state, profiled).
 3. Executions leave memory. moto keeps every execution (its event history,
    a copy of the state machine, its thread in ``TMP_THREADS``) for the life
    of the process. We are told when one ends, archive it, and forget it.
@@ -17,6 +19,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -32,6 +35,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
 from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
+from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
 
@@ -46,6 +50,7 @@ _make_client = _boto_client.boto_client_for
 _clients: dict[tuple, object] = {}
 _trees: dict[str, object] = {}
 _parse = _asl_parser.AmazonStateLanguageParser.parse
+_compile_json_path = _json_path.parse  # jsonpath_ng.ext.parse; its expressions are immutable
 
 
 def apply() -> None:
@@ -56,6 +61,12 @@ def apply() -> None:
     for module in _CLIENT_USERS:
         module.boto_client_for = _shared_client
     _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
+    _json_path.parse = _compiled_json_path
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled_json_path(path: str):
+    return _compile_json_path(path)
 
 
 def _shared_client(region: str, service: str, state_credentials=None):
