@@ -7,11 +7,11 @@ STORYTIME_PORT ?= 8000
 STORYTIME_DATA ?= ./.storytime
 export STORYTIME_PORT STORYTIME_DATA
 
-# Debian packages: OCR (Tesseract with Korean and English), speech (espeak-ng),
-# a Korean font the tests render pages with, the browser the web reader's tests
-# drive (libatomic1: the Playwright driver's bundled node needs it), and Node.js
-# for the CDK app (jsii).
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd espeak-ng fonts-nanum chromium libatomic1 nodejs
+# Debian packages: OCR (Tesseract: Korean, English, French, Spanish, German),
+# speech (espeak-ng), Korean and Latin fonts the tests render pages with, the
+# browser the web reader's tests drive (libatomic1: the Playwright driver's
+# bundled node needs it), and Node.js for the CDK app (jsii).
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench profile quality synth deploy destroy system install clean

@@ -12,6 +12,38 @@ from PIL import Image, ImageDraw, ImageFont
 NANUM_DIR = Path("/usr/share/fonts/truetype/nanum")
 NANUM_MYEONGJO = NANUM_DIR / "NanumMyeongjo.ttf"
 NANUM_GOTHIC = NANUM_DIR / "NanumGothic.ttf"
+# A Latin book face with every accent French, Spanish and German need (Debian fonts-dejavu-core).
+DEJAVU_SERIF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+
+# Opening lines of public-domain novels: Hugo, Les Misérables (1862);
+# Cervantes, Don Quijote (1605); Kafka, Die Verwandlung (1915).
+FRENCH_STORY = [
+    "En 1815, M. Charles-François-Bienvenu Myriel était",
+    "évêque de Digne. C'était un vieillard d'environ",
+    "soixante-quinze ans; il occupait le siège de Digne",
+    "depuis 1806. Quoique ce détail ne touche en aucune",
+    "manière au fond même de ce que nous avons à raconter,",
+    "il n'est peut-être pas inutile d'indiquer ici les",
+    "bruits et les propos qui avaient couru sur son compte.",
+]
+SPANISH_STORY = [
+    "En un lugar de la Mancha, de cuyo nombre no quiero",
+    "acordarme, no ha mucho tiempo que vivía un hidalgo",
+    "de los de lanza en astillero, adarga antigua, rocín",
+    "flaco y galgo corredor. Una olla de algo más vaca que",
+    "carnero, salpicón las más noches, duelos y quebrantos",
+    "los sábados, lantejas los viernes, algún palomino de",
+    "añadidura los domingos, consumían las tres partes.",
+]
+GERMAN_STORY = [
+    "Als Gregor Samsa eines Morgens aus unruhigen Träumen",
+    "erwachte, fand er sich in seinem Bett zu einem",
+    "ungeheueren Ungeziefer verwandelt. Er lag auf seinem",
+    "panzerartig harten Rücken und sah, wenn er den Kopf",
+    "ein wenig hob, seinen gewölbten, braunen, von",
+    "bogenförmigen Versteifungen geteilten Bauch, auf",
+    "dessen Höhe sich die Bettdecke kaum noch erhalten konnte.",
+]
 
 KOREAN_STORY = [
     "옛날 옛적에 깊은 산속 작은 마을에",

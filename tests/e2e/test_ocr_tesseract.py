@@ -261,3 +261,42 @@ def test_skewed_page_polygons_are_slanted_like_the_text(english_skewed):
         assert box["Top"] + box["Height"] == pytest.approx(max(ys))
         assert 0 <= box["Left"] and box["Left"] + box["Width"] <= 1
         assert 0 <= box["Top"] and box["Top"] + box["Height"] <= 1
+
+
+# ------------------------------------------------ runs per page (speed)
+class CountingEngine(TesseractDetectText):
+    """The real engine, counting its Tesseract runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[str] = []
+
+    def _tesseract(self, image, psm, languages):
+        self.runs.append(f"ocr {languages}")
+        return super()._tesseract(image, psm, languages)
+
+    def _osd(self, image):
+        self.runs.append("osd")
+        return super()._osd(image)
+
+
+def test_upright_english_page_is_one_tesseract_run():
+    engine = CountingEngine()
+    engine(fixture_bytes("paddleocr_img_12.png"))
+    assert engine.runs == ["ocr eng"]
+
+
+@pytest.mark.parametrize("degrees", [90, 180])
+def test_turned_page_needs_one_orientation_detection_not_a_read_per_rotation(degrees):
+    engine = CountingEngine()
+    response = engine(png_rotated(fixture_bytes("tesseract_phototest.png"), degrees))
+    assert engine.runs == ["ocr eng", "osd", "ocr eng"]
+    assert cer(ground_truth("tesseract_phototest.png"), read_page(response["TextDetections"])) <= 0.02
+
+
+def test_french_page_is_read_again_with_the_french_model():
+    from tests.e2e.pages import DEJAVU_SERIF, FRENCH_STORY
+    engine = CountingEngine()
+    response = engine(render_page(FRENCH_STORY, font=DEJAVU_SERIF, size=34))
+    assert engine.runs == ["ocr eng", "ocr fra"]
+    assert cer("\n".join(FRENCH_STORY), read_page(response["TextDetections"])) <= 0.01

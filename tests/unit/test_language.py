@@ -17,6 +17,14 @@ from storytime.core.language import Voice, detect_language, espeak_voice_for_pol
         ("토끼는 Apple을 좋아했어요. 그리고 Banana도요.", "ko"),
         ("The word 토끼 means rabbit in Korean.", "en"),
         ("ㅋㅋㅋ", "ko"),
+        ("Défense de fumer", "fr"),
+        ("En 1815, M. Myriel était évêque de Digne.", "fr"),
+        ("En un lugar de la Mancha, de cuyo nombre no quiero acordarme", "es"),
+        ("Prohibido el paso", "es"),
+        ("Als Gregor Samsa eines Morgens aus unruhigen Träumen erwachte", "de"),
+        ("Bitte nicht stören", "de"),
+        ("The café was closed for the day.", "en"),
+        ("Keep off the grass", "en"),
     ],
 )
 def test_detect_language(text, expected):
@@ -31,7 +39,10 @@ def test_voice_table():
     assert voice_for("ko") == Voice("ko", "ko-KR", "Seoyeon", "neural", "ko")
     assert voice_for("en") == Voice("en", "en-US", "Joanna", "neural", "en-us")
     assert voice_for("ko-KR").polly_voice == "Seoyeon"
-    assert voice_for("fr").polly_voice == "Joanna"
+    assert voice_for("fr") == Voice("fr", "fr-FR", "Lea", "neural", "fr")
+    assert voice_for("es-ES") == Voice("es", "es-ES", "Lucia", "neural", "es")
+    assert voice_for("DE").polly_voice == "Vicki"
+    assert voice_for("it").polly_voice == "Joanna"
 
 
 def test_voice_is_frozen():
@@ -40,7 +51,8 @@ def test_voice_is_frozen():
 
 
 @pytest.mark.parametrize(
-    "polly,espeak", [("Seoyeon", "ko"), ("Joanna", "en-us"), ("seoyeon", "ko"), ("Matthew", "en-us"), ("", "en-us")]
+    "polly,espeak", [("Seoyeon", "ko"), ("Joanna", "en-us"), ("seoyeon", "ko"), ("Matthew", "en-us"), ("", "en-us"),
+                     ("Lea", "fr"), ("Lucia", "es"), ("Vicki", "de")]
 )
 def test_espeak_voice_for_polly(polly, espeak):
     assert espeak_voice_for_polly(polly) == espeak

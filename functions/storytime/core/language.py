@@ -1,22 +1,43 @@
 """Which language a page is in, and which voice reads it.
 
-Only two languages matter here: Korean and English. A Korean page often holds
-a few English words, so the decision is a majority vote over letters: Hangul
-letters outnumbering all other letters means Korean; anything else, including
-an empty page, is English.
+Korean, and four Latin-script languages: English, French, Spanish, German.
+A Korean page often holds a few English words, so the first decision is a
+majority vote over letters: Hangul letters outnumbering all other letters
+means Korean. A Latin page is told apart by its commonest short words and its
+accented letters (:func:`latin_language`), which survive OCR well; with no
+clear sign, including an empty page, it is English.
 
 The voice table pairs each language with its Amazon Polly voice and the
-espeak-ng voice the local engine uses instead. Seoyeon (ko-KR) and Joanna
-(en-US) both support Polly's neural engine (Polly "Available voices" table;
-DescribeVoices lists Seoyeon with SupportedEngines neural and standard).
+espeak-ng voice the local engine uses instead. Seoyeon (ko-KR), Joanna
+(en-US), Lea (fr-FR), Lucia (es-ES) and Vicki (de-DE) all support Polly's
+neural engine (Polly "Available voices" table).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 KOREAN = "ko"
 ENGLISH = "en"
+FRENCH = "fr"
+SPANISH = "es"
+GERMAN = "de"
+
+# Frequent short words, each telling one language from the others (words
+# the languages share, such as "de", "la", "en", are left out), and letters
+# only one of them uses.
+_WORDS = {
+    ENGLISH: set("the and of to is was that with for his her he she it you they this are be at by not".split()),
+    FRENCH: set("le les et des du est une il elle qui dans pour pas au aux ce sur avec ne était sont nous vous "
+                "je mais ou où à".split()),
+    SPANISH: set("el los las y del que una por con su sus es al lo como más pero fue era muy yo él no ni ya "
+                 "cuando porque hasta donde sin sobre también".split()),
+    GERMAN: set("der die das und ist nicht ein eine zu den dem mit sich auf für von im er sie es war als auch "
+                "dass ich".split()),
+}
+_LETTERS = {FRENCH: set("éèêëçàâîïôûùœ"), SPANISH: set("ñáíóú¿¡"), GERMAN: set("äöüß")}
+_TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def is_hangul(char: str) -> bool:
@@ -32,7 +53,8 @@ def is_hangul(char: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """"ko" when Hangul letters are the majority of the letters, else "en"."""
+    """"ko" when Hangul letters are the majority of the letters, else the Latin
+    language of :func:`latin_language`."""
     hangul = letters = 0
     for char in text or "":
         if is_hangul(char):
@@ -40,12 +62,31 @@ def detect_language(text: str) -> str:
             letters += 1
         elif char.isalpha():
             letters += 1
-    return KOREAN if hangul * 2 > letters else ENGLISH
+    return KOREAN if hangul * 2 > letters else latin_language(text)
+
+
+def latin_language(text: str) -> str:
+    """"en", "fr", "es" or "de" for Latin-script text; "en" without a clear sign.
+
+    Each known short word is one vote, each accented letter only one
+    language uses half a vote; English wins ties.
+    """
+    votes = dict.fromkeys(_WORDS, 0.0)
+    for token in _TOKEN.findall((text or "").lower()):
+        for language, words in _WORDS.items():
+            if token in words:
+                votes[language] += 1
+    for char in (text or "").lower():
+        for language, letters in _LETTERS.items():
+            if char in letters:
+                votes[language] += 0.5
+    best = max(votes, key=lambda language: (votes[language], language == ENGLISH))
+    return best if votes[best] > 0 else ENGLISH
 
 
 @dataclass(frozen=True)
 class Voice:
-    language: str  # "ko" / "en"
+    language: str  # "ko", "en", "fr", "es", "de"
     language_code: str  # Polly LanguageCode
     polly_voice: str  # Polly VoiceId
     polly_engine: str  # Polly Engine
@@ -55,11 +96,14 @@ class Voice:
 VOICES: dict[str, Voice] = {
     KOREAN: Voice(KOREAN, "ko-KR", "Seoyeon", "neural", "ko"),
     ENGLISH: Voice(ENGLISH, "en-US", "Joanna", "neural", "en-us"),
+    FRENCH: Voice(FRENCH, "fr-FR", "Lea", "neural", "fr"),
+    SPANISH: Voice(SPANISH, "es-ES", "Lucia", "neural", "es"),
+    GERMAN: Voice(GERMAN, "de-DE", "Vicki", "neural", "de"),
 }
 
 
 def voice_for(language: str) -> Voice:
-    """The voice for "ko" or "en" (also accepts "ko-KR", "EN" ...); English otherwise."""
+    """The voice for "ko", "en", "fr", "es", "de" (also "ko-KR", "FR" ...); English otherwise."""
     key = (language or "").strip().lower().replace("_", "-").split("-")[0]
     return VOICES.get(key, VOICES[ENGLISH])
 

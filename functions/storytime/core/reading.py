@@ -21,6 +21,7 @@ from storytime.core.hierarchy import engine_blocks, engine_lines
 from storytime.core.language import is_hangul
 from storytime.core.lines import Line, group_fragments, merge_rows
 from storytime.core.paragraphs import split_paragraphs
+from storytime.core.speakable import is_debris
 
 MIN_CONFIDENCE = 20.0
 GUTTER = 1.0  # minimum column gutter, in text heights
@@ -58,7 +59,8 @@ def _drop_stray_hangul(detections: list[dict]) -> list[dict]:
 def _chosen(detections: list[dict]) -> list[dict]:
     """The WORDs (the LINEs when there are none) worth reading."""
     usable = [d for d in detections if _usable(d)]
-    words = [d for d in usable if d.get("Type") == "WORD"]
+    # A lone "|" or "=" is a table rule or a page edge read as text.
+    words = [d for d in usable if d.get("Type") == "WORD" and not is_debris(d["DetectedText"].strip())]
     return _drop_stray_hangul(words or [d for d in usable if d.get("Type", "LINE") == "LINE"])
 
 

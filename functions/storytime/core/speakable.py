@@ -22,7 +22,8 @@ def _read_by_name(char: str) -> bool:
     return char in _NAMED or unicodedata.category(char) in ("Sm", "So", "Sk")
 
 
-def _is_debris(token: str) -> bool:
+def is_debris(token: str) -> bool:
+    """A token made only of symbols a voice would name: OCR debris."""
     return all(_read_by_name(c) for c in token)
 
 
@@ -30,7 +31,7 @@ def speakable(text: str) -> str:
     """Drop tokens made only of symbols; keep paragraphs and everything else."""
     paragraphs = []
     for paragraph in text.split("\n\n"):
-        tokens = [t for t in paragraph.split() if not _is_debris(t)]
+        tokens = [t for t in paragraph.split() if not is_debris(t)]
         if tokens:
             paragraphs.append(" ".join(tokens))
     return "\n\n".join(paragraphs)
