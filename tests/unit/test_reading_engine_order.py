@@ -146,3 +146,8 @@ def test_a_sentence_running_on_into_the_next_block_flows_on():
     page = EnginePage().line(0, "The fox ran down", 0.1, 0.1).line(0, "to the river and", 0.1, 0.1 + PITCH)
     page.line(1, "drank its fill.", 0.6, 0.1).line(1, "Then it slept.", 0.6, 0.1 + PITCH)
     assert read_page(page.detections()) == "The fox ran down to the river and drank its fill. Then it slept."
+
+
+def test_words_made_only_of_symbols_are_dropped():
+    page = EnginePage().line(0, "| The fox ~ ran home. |", 0.1, 0.1).line(1, "| \\", 0.1, 0.5)
+    assert read_page(page.detections()) == "The fox ran home."

@@ -33,6 +33,15 @@ def test_only_the_first_hundred_words_and_the_lines_they_make():
     assert len(lines(limited)) == 9
 
 
+def test_the_engines_block_and_paragraph_ids_are_not_rekognitions():
+    answer = detect_text_response(["Once upon a time", "there was a fox."])
+    for n, d in enumerate(d for d in answer["TextDetections"] if d["Type"] == "LINE"):
+        d.update(BlockId=0, ParagraphId=n)
+    limited = within_limits(answer)
+    assert lines(limited) == ["Once upon a time", "there was a fox."]
+    assert not any("BlockId" in d or "ParagraphId" in d for d in limited["TextDetections"])
+
+
 def test_korean_words_are_not_read_and_a_korean_page_comes_back_empty():
     assert within_limits(detect_text_response(["옛날 옛적에 작은 여우가", "살았어요."]))["TextDetections"] == []
     mixed = within_limits(detect_text_response(["Chapter 1 옛날 옛적에"]))

@@ -74,7 +74,7 @@ def test_no_text_records_no_text_and_notifies_without_speech(tmp_path, runtime, 
 def test_symbol_debris_is_not_spoken_and_alone_is_no_text(runtime, engines):
     engines.ocr.lines = ["The fox | ran ~ home."]
     _, record, _ = run_page(runtime, page_photo(30))
-    assert runtime.objects.get(record.text_key).decode() == "The fox | ran ~ home."
+    assert runtime.objects.get(record.text_key).decode() == "The fox ran home."
     assert engines.speech.calls == [("The fox ran home.", "en-us")]
 
     engines.ocr.lines = ["| ~ *"]

@@ -7,9 +7,10 @@ wraps around and the curve of the page. Rekognition's flat list has no such
 structure, so there everything is rebuilt from geometry: regroup words into
 lines, find columns, merge rows. Either way the page is turned upright first,
 page numbers and running heads are dropped, paragraphs are found from gaps and
-indents, and hyphenated line breaks are mended. Paragraphs are separated by a
-blank line ("\\n\\n"). Words inside an engine's line are never reordered.
-Pure and deterministic.
+indents, hyphenated line breaks are mended, and words made only of symbols a
+voice would name ("|", "~": table rules, page edges) are dropped. Paragraphs
+are separated by a blank line ("\\n\\n"). Words inside an engine's line are
+never reordered. Pure and deterministic.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ def _drop_stray_hangul(detections: list[dict]) -> list[dict]:
 def _chosen(detections: list[dict]) -> list[dict]:
     """The WORDs (the LINEs when there are none) worth reading."""
     usable = [d for d in detections if _usable(d)]
-    # A lone "|" or "=" is a table rule or a page edge read as text.
-    words = [d for d in usable if d.get("Type") == "WORD" and not is_debris(d["DetectedText"].strip())]
-    return _drop_stray_hangul(words or [d for d in usable if d.get("Type", "LINE") == "LINE"])
+    words = [d for d in usable if d.get("Type") == "WORD"]
+    chosen = words or [d for d in usable if d.get("Type", "LINE") == "LINE"]
+    # A lone "|" or "=" is a table rule or a page edge read as a word.
+    return _drop_stray_hangul([d for d in chosen if not is_debris(d["DetectedText"].strip())])
 
 
 def _items(chosen: list[dict]) -> list[geometry.Item]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 MAX_WORDS = 100
+ENGINE_ONLY = ("BlockId", "ParagraphId")  # what our Tesseract engine adds to Rekognition's shape
 
 
 def is_latin(text: str) -> bool:
@@ -26,6 +27,8 @@ def within_limits(answer: dict) -> dict:
     by_line: dict[int, list[str]] = {}
     for word in words:
         by_line.setdefault(word.get("ParentId"), []).append(word["DetectedText"])
-    lines = [{**d, "DetectedText": " ".join(by_line[d["Id"]])}
+    # Rekognition's LINEs carry no block or paragraph ids: without them the
+    # text extraction orders the page from geometry, as it must on AWS.
+    lines = [{**{k: v for k, v in d.items() if k not in ENGINE_ONLY}, "DetectedText": " ".join(by_line[d["Id"]])}
              for d in detections if d["Type"] == "LINE" and d["Id"] in by_line]
     return {**answer, "TextDetections": lines + words}
