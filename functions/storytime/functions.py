@@ -27,6 +27,9 @@ ROUTES = [
     ("GET", "/", "storytime.handlers.index.handler"),
     ("GET", "/openapi.json", "storytime.handlers.openapi.handler"),
 ]
+# The routes anyone may call when the API has a key (API Gateway's api_key_required=False; the
+# local server's STORYTIME_API_KEY): a health check cannot be asked to know the key.
+OPEN_ROUTES = {("GET", "/health")}
 
 
 def load_handler(dotted: str):

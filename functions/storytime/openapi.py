@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from storytime.core.limits import MAX_UPLOAD_BYTES
-from storytime.functions import ROUTES
+from storytime.functions import OPEN_ROUTES, ROUTES
 
 # What each route answers: status -> (schema name, description).
 ERRORS_OF_EVERY_ROUTE = {
@@ -47,7 +47,6 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     ("GET", "/"): {200: ("index", "How to use the service")},
     ("GET", "/openapi.json"): {200: ("openapi", "This document")},
 }
-OPEN_ROUTES = {("GET", "/health")}  # no API key needed
 EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
 BINARY = {"type": "string", "format": "binary", "maxLength": MAX_UPLOAD_BYTES}
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from storytime.functions import ROUTES
+from storytime.functions import OPEN_ROUTES, ROUTES
 
-# Anyone may ask whether the service is up and how to use it; the rest needs the key.
-OPEN_ROUTES = {("GET", "/health"), ("GET", "/")}
 RATE_PER_SECOND = 20
 BURST = 40
 DAILY_QUOTA = 5_000

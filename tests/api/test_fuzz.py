@@ -6,6 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
@@ -13,12 +14,15 @@ from schemathesis.checks import (
 )
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+          response_schema_conformance, response_headers_conformance, negative_data_rejection]
 
 
 @pytest.fixture
 def served_contract(client):
-    return schemathesis.openapi.from_url(f"http://127.0.0.1:{client.port}/openapi.json")
+    served = schemathesis.openapi.from_url(f"http://127.0.0.1:{client.port}/openapi.json")
+    # Valid requests and invalid ones (ids off the pattern, missing bodies, wrong types).
+    served.config.generation.update(modes=list(schemathesis.GenerationMode))
+    return served
 
 
 contract = schemathesis.pytest.from_fixture("served_contract")

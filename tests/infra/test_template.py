@@ -5,7 +5,7 @@ import re
 
 import pytest
 from aws_cdk.assertions import Match
-from storytime.functions import FUNCTIONS, ROUTES
+from storytime.functions import FUNCTIONS, OPEN_ROUTES, ROUTES
 from storytime.settings import Settings
 from storytime.statemachine import definition_path, placeholders, substitute
 
@@ -158,8 +158,8 @@ def test_api_routes_are_lambda_proxy_integrations_with_keys(template_json):
     for method in real:
         assert method["Integration"]["Type"] == "AWS_PROXY"
     open_ = [m for m in real if not m["ApiKeyRequired"]]
-    assert sorted(m["HttpMethod"] for m in open_) == ["GET", "GET"]  # /health and /
-    assert sum(m["ApiKeyRequired"] for m in real) == len(ROUTES) - 2
+    assert sorted(m["HttpMethod"] for m in open_) == ["GET"]  # /health
+    assert sum(m["ApiKeyRequired"] for m in real) == len(ROUTES) - len(OPEN_ROUTES)
 
 
 def test_api_accepts_binary_bodies_and_answers_cors_for_the_configured_origin(template_json):

@@ -9,11 +9,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from storytime.functions import OPEN_ROUTES
+
 # The header API Gateway reads an API key from.
 API_KEY_HEADER = "x-api-key"
-# Routes a caller reaches without the key: a load balancer's health check, and the media that
-# CloudFront (not the API) serves on AWS, linked from e-mails and <audio> elements.
-OPEN_PATHS = ("/health",)
+# Reached without the key: the open routes, and the media that CloudFront (not the API) serves
+# on AWS, linked from e-mails and <audio> elements.
+OPEN_PATHS = tuple(path for _method, path in OPEN_ROUTES)
 OPEN_PREFIXES = ("/media/",)
 
 
