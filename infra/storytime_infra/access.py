@@ -41,6 +41,6 @@ ACCESS: dict[str, Access] = {
     "ExtractText": Access(reads=("ocr/",), writes=("ocr/", "text/"), records=(_UPDATE,)),
     "PlanSpeech": Access(reads=("text/",), records=(_UPDATE,)),
     "ReadSpeechPart": Access(reads=("text/",)),
-    "JoinAudio": Access(reads=("speech/",), writes=("audio/",), deletes=("speech/",)),
+    "JoinAudio": Access(reads=("speech/",), writes=("audio/", "timings/"), deletes=("speech/",), records=(_UPDATE,)),
     "RecordOutcome": Access(records=(_UPDATE,)),
 }

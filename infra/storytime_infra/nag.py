@@ -32,7 +32,17 @@ def _ack(scope, finding: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=f"{PACK}::{PACK}-{finding}", reason=reason))
 
 
-def suppress(stack, *, prefixes=("images/", "ocr/", "text/", "speech/", "audio/")) -> None:
+def _prefixes() -> set[str]:
+    """Every object prefix a role is granted (the functions' table, and the workflow's images/ and speech/)."""
+    from storytime_infra.access import ACCESS
+
+    found = {"images/", "speech/"}
+    for access in ACCESS.values():
+        found.update(access.reads, access.writes, access.deletes)
+    return found
+
+
+def suppress(stack) -> None:
     for rule, reason in REASONS.items():
         if rule == "IAM4":
             continue
@@ -41,7 +51,7 @@ def suppress(stack, *, prefixes=("images/", "ocr/", "text/", "speech/", "audio/"
          "AmazonAPIGatewayPushToCloudWatchLogs]", REASONS["IAM4"])
     _ack(stack, f"IAM5[{STAR}]", STAR_REASON)
     bucket = Stack.of(stack).resolve(stack.get_logical_id(stack.storage.bucket.node.default_child))
-    for prefix in prefixes:
+    for prefix in sorted(_prefixes()):
         _ack(stack, f"IAM5[Resource::<{bucket}.Arn>/{prefix}*]", PREFIX_REASON)
     _ack(stack, "IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
          f"{stack.workflow.state_machine_name}:*]", EXECUTIONS_REASON)

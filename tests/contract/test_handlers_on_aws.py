@@ -3,10 +3,13 @@
 The environment is Settings.environment(), as the CDK stack sets it; S3,
 DynamoDB and Step Functions are moto. One page goes through the API and the
 workflow's steps in order, so each answer is checked against the state the
-previous step left.
+previous step left. Every AWS call a handler makes is checked against the
+IAM table the stack grants from (infra/storytime_infra/access.py): a handler
+that starts touching a new prefix or action fails here, not on AWS.
 """
 
 import json
+import sys
 from pathlib import Path
 
 import boto3
@@ -18,6 +21,9 @@ from storytime.settings import Settings
 from tests.schemas import check_answer
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "infra"))
+from storytime_infra.access import ACCESS  # noqa: E402
+
 REGION = "us-east-1"
 ASL = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}})
 
@@ -26,9 +32,45 @@ def event(name: str, page_id: str = "") -> dict:
     return json.loads((EVENTS / name).read_text("utf-8").replace("PAGE_ID", page_id))
 
 
+class Calls:
+    """The AWS calls made through boto3's default session (as the adapters make them)."""
+
+    def __init__(self):
+        self.seen: list[tuple[str, str, str | None]] = []
+
+    def __call__(self, model, params, **_kwargs):
+        self.seen.append((model.service_model.service_name, model.name, params.get("Key")))
+
+
+S3_ACTIONS = {"GetObject": "reads", "HeadObject": "reads", "PutObject": "writes", "DeleteObject": "deletes"}
+
+
+def granted(name: str, service: str, operation: str, key: str | None) -> bool:
+    access = ACCESS[name]
+    if service == "s3":
+        return any(key.startswith(prefix) for prefix in getattr(access, S3_ACTIONS[operation]))
+    if service == "dynamodb":
+        return f"dynamodb:{operation}" in access.records
+    if service == "stepfunctions":
+        return f"states:{operation}" in access.workflow + access.executions
+    return False
+
+
+CALLS = Calls()
+
+
 def handler(name: str):
     dotted = FUNCTIONS.get(name) or next(h for _m, _p, h in ROUTES if h.rsplit(".", 2)[-2] == name)
-    return load_handler(dotted)
+    function = load_handler(dotted)
+
+    def invoke(event, context):
+        CALLS.seen.clear()
+        answer = function(event, context)
+        denied = [call for call in CALLS.seen if not granted(name, *call)]
+        assert denied == [], f"{name} makes calls its IAM role does not grant: {denied}"
+        return answer
+
+    return invoke
 
 
 @pytest.fixture
@@ -36,6 +78,8 @@ def aws(monkeypatch):
     from storytime import aws_deps
 
     with mock_aws():
+        boto3.setup_default_session(region_name=REGION)
+        boto3.DEFAULT_SESSION.events.register("provide-client-params", CALLS)
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket="media")
         boto3.client("dynamodb", region_name=REGION).create_table(
@@ -51,6 +95,17 @@ def aws(monkeypatch):
         aws_deps.aws_deps.cache_clear()
         yield s3
         aws_deps.aws_deps.cache_clear()
+        boto3.DEFAULT_SESSION = None
+
+
+def half_a_second_of_mp3() -> bytes:
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(32)
+    encoder.set_in_sample_rate(22050)
+    encoder.set_channels(1)
+    return encoder.encode(b"\x00\x00" * 11025) + encoder.flush()
 
 
 def body(answer: dict) -> dict:
@@ -88,12 +143,17 @@ def test_one_page_through_every_handler_on_aws_adapters(aws):
     assert part == {"text": "Once upon a time there was a small fox who loved to read.",
                     "keyPrefix": f"speech/{page}/0000-"}
 
-    # Polly's task wrote its MP3 under the part's prefix, named by task id.
+    # Polly's tasks wrote the MP3 and its speech marks under the part's prefix, named by task id.
     joined = event("sfn_join_audio.json", page)
     task = joined["parts"][0]
-    s3.put_object(Bucket="media", Key=f"{task['keyPrefix']}{task['taskId']}.mp3", Body=b"\xff\xfbmp3")
+    mp3 = half_a_second_of_mp3()
+    s3.put_object(Bucket="media", Key=f"{task['keyPrefix']}{task['taskId']}.mp3", Body=mp3)
+    marks = task["marksUri"].split("/media/", 1)[1]
+    s3.put_object(Bucket="media", Key=marks, Body=json.dumps(
+        {"time": 0, "type": "sentence", "start": 0, "end": 57, "value": part["text"]}).encode() + b"\n")
     audio = handler("JoinAudio")(joined, None)
-    assert audio == {"audioKey": f"audio/{page}.mp3", "bytes": 5}
+    assert audio == {"audioKey": f"audio/{page}.mp3", "bytes": len(mp3)}
+    assert s3.get_object(Bucket="media", Key=f"timings/{page}.json")["ContentLength"] > 0
     assert s3.list_objects_v2(Bucket="media", Prefix=f"speech/{page}/")["KeyCount"] == 0
 
     notice = handler("RecordOutcome")(event("sfn_record_outcome.json", page), None)

@@ -38,7 +38,7 @@ def _words(template_json, resource) -> str:
     first = parts[0]
     if isinstance(first, dict) and "Fn::GetAtt" in first:
         return _name(template_json, first["Fn::GetAtt"][0]) + text
-    return text.split(":", 5)[-1] if ":states:" in text else text
+    return text.split(":", 5)[-1] if (":states:" in text or ":ses:" in text) else text
 
 
 def statements(template_json, policy) -> set:
@@ -50,8 +50,10 @@ def statements(template_json, policy) -> set:
         condition = statement.get("Condition")
         for target in targets:
             words = _words(template_json, target)
-            if condition:
+            if condition and "StringLike" in condition:
                 words += f" if prefix {condition['StringLike']['s3:prefix']}"
+            elif condition:
+                words += f" if from {[condition['StringEquals']['ses:FromAddress']]}"
             found.add((frozenset(actions), words))
     return found
 
@@ -91,6 +93,8 @@ EXPECTED = {
     "PlanSpeech": BASE | reads("text/") | {(frozenset({UPDATE}), "table")},
     "ReadSpeechPart": BASE | reads("text/"),
     "JoinAudio": BASE | reads("speech/") | {(frozenset({"s3:PutObject"}), "bucket/audio/*"),
+                                            (frozenset({"s3:PutObject"}), "bucket/timings/*"),
+                                            (frozenset({UPDATE}), "table"),
                                             (frozenset({"s3:DeleteObject"}), "bucket/speech/*")},
     "RecordOutcome": BASE | {(frozenset({UPDATE}), "table")},
 }
