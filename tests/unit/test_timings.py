@@ -25,3 +25,10 @@ def test_polly_output_uris_name_keys_in_our_bucket():
         "speech/a/0001-t.marks"
     assert _object_key("https://media.s3.us-east-1.amazonaws.com/speech/a/0001-t.marks", "media") == \
         "speech/a/0001-t.marks"
+
+
+def test_a_pages_timings_are_public_like_its_mp3():
+    from storytime.core.records import audio_key, is_public_key, timings_key
+    page = "a" * 64
+    assert is_public_key(timings_key(page)) and is_public_key(audio_key(page))
+    assert not is_public_key(f"timings/{page}.txt") and not is_public_key("timings/x.json")

@@ -65,11 +65,12 @@ class Record:
         return replace(self, **changes)
 
 
-_PUBLIC_KEY = re.compile(r"(images/[0-9a-f]{64}\.(jpg|png)|audio/[0-9a-f]{64}\.mp3)")
+_PUBLIC_KEY = re.compile(r"(images/[0-9a-f]{64}\.(jpg|png)|audio/[0-9a-f]{64}\.mp3|timings/[0-9a-f]{64}\.json)")
 
 
 def is_public_key(key: str) -> bool:
-    """Page images and MP3s are linked to people; OCR output, text and speech parts are not."""
+    """Page images, MP3s and their read-along timings are linked to people; OCR output, text and speech parts
+    are not."""
     return _PUBLIC_KEY.fullmatch(key) is not None
 
 

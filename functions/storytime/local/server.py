@@ -21,7 +21,7 @@ from storytime.local.static import ASSET_PREFIX, SECURITY_HEADERS, page_file, wa
 
 log = logging.getLogger("storytime.server")
 MEDIA_PREFIX = "/media/"
-MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp3": "audio/mpeg"}
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp3": "audio/mpeg", "json": "application/json"}
 # Sent with every answer: browsers must take our Content-Type as it is, never guess.
 ALWAYS = {"X-Content-Type-Options": "nosniff"}
 # Refusals http.server makes itself, before a route is known: code and a message of our own
@@ -187,7 +187,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
 
     def _media(self) -> None:
-        """Page images and MP3s, as CloudFront serves them: byte ranges too (Safari's <audio> asks for them).
+        """Page images, MP3s and timings, as CloudFront serves them: byte ranges too (Safari's <audio> asks for them).
 
         Only those: the OCR output and text files beside them are the workflow's, not the public's.
         """
