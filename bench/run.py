@@ -165,7 +165,19 @@ def free_port() -> int:
 # -- sections ----------------------------------------------------------------
 
 def floor(reps: int) -> dict:
-    """The engines the workflow runs, called directly: the least a page can cost."""
+    """The engines the workflow runs, called directly: the least a page can cost.
+
+    Run at the engines' nice value, as the server runs them: on a shared machine a niced
+    engine gets less of the CPU, and the ratio must compare like with like.
+    """
+    from storytime.local.config import LocalSettings
+    from storytime.local.engine_slots import lower_priority
+
+    with ThreadPoolExecutor(1, initializer=lower_priority, initargs=(LocalSettings.from_env().engine_nice,)) as pool:
+        return pool.submit(_floor, reps).result()
+
+
+def _floor(reps: int) -> dict:
     from storytime.core.chunks import split_for_speech
     from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
     from storytime.core.reading import read_page

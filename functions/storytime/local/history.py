@@ -3,10 +3,12 @@
 The embedded interpreter would keep every execution in memory for ever.
 When one ends, its history is archived (``history/<name>.json.gz``) and the
 interpreter forgets it; from then on status and history come from the
-archive. While an execution runs, one thread snapshots the histories that
-changed, at most every ``snapshot_seconds``, so a crash leaves what happened
-so far. Archives are pruned ``retention_days`` after they last changed, as
-AWS keeps a closed execution's history for 90 days.
+archive. While an execution runs, one thread snapshots its history when it
+has entered a new state, at most every ``snapshot_seconds``, so a crash
+leaves what happened so far (a page waiting for an engine slot retries
+without entering states, and is not written again and again). Archives
+are pruned ``retention_days`` after they last changed, as AWS keeps a
+closed execution's history for 90 days.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
         self._prefix = state_machine_arn.replace(":stateMachine:", ":execution:") + ":"
         self._lock = threading.Lock()
         self._running: dict[str, threading.Event] = {}  # started here, not yet archived as ended
-        self._seen: dict[str, int] = {}  # events in each running execution's last snapshot
+        self._seen: dict[str, int] = {}  # states entered at each running execution's last snapshot
         self._closing = threading.Event()
         moto_patch.on_execution_end(self._ended)
         self.prune()
@@ -99,7 +101,7 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
         try:
             found = moto_patch.snapshot(execution_arn)
             if found is not None:
-                self._write(execution_arn, *found, durable=True)
+                self._write(execution_arn, *found[:2], durable=True)
                 moto_patch.forget_execution(execution_arn)
         finally:
             done.set()
@@ -110,17 +112,17 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
             with self._lock:
                 running = [(arn, self._seen.get(arn, -1)) for arn in self._running]
             for arn, seen in running:
-                found = moto_patch.snapshot(arn, since=seen)
+                found = moto_patch.snapshot(arn, entered=seen)
                 if found is None:
                     continue
-                status, events = found
+                status, events, entered = found
                 if status != "RUNNING":
                     self._ended(arn)  # ended without telling us (an interpreter error)
                     continue
                 with self._lock:
                     if arn in self._running:  # not archived as ended meanwhile
                         self._write(arn, status, events, durable=False)
-                        self._seen[arn] = len(events)
+                        self._seen[arn] = entered
             if self._clock() - last_prune > 3600:
                 self.prune()
                 last_prune = self._clock()

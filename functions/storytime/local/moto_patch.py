@@ -141,20 +141,30 @@ def _timestamp(value) -> str:
     return datetime.fromisoformat(str(value)).isoformat()  # moto keeps "...Z"; the API answers "+00:00"
 
 
-def snapshot(execution_arn: str, since: int = -1) -> tuple[str, list[dict]] | None:
-    """(status, events) as GetExecutionHistory gives them, without the API's cost; None if unknown or
-    unchanged since ``since`` events."""
+def states_entered(events) -> int:
+    return sum(1 for event in events if str(event.get("type", "")).endswith("StateEntered"))
+
+
+def snapshot(execution_arn: str, entered: int = -1) -> tuple[str, list[dict], int] | None:
+    """(status, events, states entered) as GetExecutionHistory gives them, without the API's cost.
+
+    None if the execution is unknown, or running and has entered no new state since ``entered``
+    (a Task refused and retried adds events, not states: no reason to write its history again).
+    """
     _, execution = _find(execution_arn)
     if execution is None:
         return None
     status = execution.exec_status.value if execution.exec_status else "RUNNING"
     env = execution.exec_worker.env if execution.exec_worker else None
-    if env is None or len(env.event_manager._history_event_list) == since:
+    if env is None:
+        return None
+    now = states_entered(list(env.event_manager._history_event_list))
+    if status == "RUNNING" and now == entered:
         return None
     events = [dict(event) for event in execution.to_history_output()["events"]]
     for event in events:
         event["timestamp"] = _timestamp(event["timestamp"])
-    return status, events
+    return status, events, now
 
 
 def forget_execution(execution_arn: str) -> None:
