@@ -223,8 +223,8 @@ class TesseractDetectText:
            with that language's model (accents, ligatures).
         3. Read poorly: one OSD run says which way is up and which script
            it is; read once more, turned, with that script's languages. A
-           Hangul page whose orientation OSD is unsure of is also read the
-           other way up (OSD's vote on Hangul is weak). When OSD has no
+           Hangul page that still reads poorly is also read the other way
+           up (OSD's vote on Hangul is weak). When OSD has no
            opinion (a sign of a few words) the Hangul set reads it as given.
         The readings compared are of one page; the higher summed word
         confidence wins.
@@ -247,7 +247,7 @@ class TesseractDetectText:
             turned = self._read_turned(image, rotation, languages=self.latin, uprights=uprights)
             return turned if confidence >= self.osd_min_confidence else max(first, turned, key=lambda r: r.score)
         best = self._read_turned(image, rotation, 4, self.hangul, uprights)
-        if confidence < self.osd_min_confidence or not self._confident(best):
+        if not self._confident(best):   # OSD's vote on Hangul is weak: try the other way up
             other = self._read_turned(image, (rotation + 180) % 360, 4, self.hangul, uprights)
             best = max(best, other, key=lambda r: r.score)
         return best
