@@ -8,6 +8,7 @@ import threading
 import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
+from storytime.local.edge import Edge
 from storytime.local.runtime import LocalRuntime
 from storytime.local.server import serve
 
@@ -182,6 +183,49 @@ def test_keyboard_alone_reads_a_page(open_page):
     wait_read(page)
     # Focus moves to the result, so the next Tab reaches the player's controls.
     assert page.evaluate("document.activeElement.id") == "reader-heading"
+
+
+def test_a_dropped_photo_is_read(open_page):
+    page = open_page(viewport=DESKTOP)
+    data = SCAN.read_bytes()
+    # What a browser hands the page when a file is dropped on it.
+    drop = page.evaluate_handle("""(bytes) => { const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'page.png', {type: 'image/png'}));
+        return transfer; }""", list(data))
+    page.dispatch_event("body", "dragover", {"dataTransfer": drop})
+    expect(page.locator("#drop")).to_have_text("Drop the photo to read it.")
+    page.dispatch_event("body", "drop", {"dataTransfer": drop})
+    wait_read(page)
+    assert "quick brown dog" in page.inner_text("#text")
+
+
+def test_the_page_sends_the_api_key_its_config_names(browser, tmp_path):
+    port = free_port()
+    runtime = LocalRuntime(tmp_path / "keyed", f"http://127.0.0.1:{port}/media")
+    server = serve(runtime, "127.0.0.1", port, Edge(port=port, api_key="reader-key"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        # A deployment writes the key into app/config.json; this one is the test's.
+        page.route("**/app/config.json", lambda route: route.fulfill(
+            json={"api": "", "apiKey": "reader-key"}))
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("body[data-ready]")
+        page.set_input_files("#file", str(SCAN))
+        wait_read(page)
+        page.unroute("**/app/config.json")
+        page.reload()  # without the key the API refuses the page, and it says so
+        page.wait_for_selector("body[data-ready]")
+        page.locator(".recent-page").first.click()
+        expect(page.locator("#problem")).to_be_visible(timeout=WAIT_MS)
+        assert page.get_attribute("#problem", "data-code") == "FORBIDDEN"
+        expect(page.locator("#problem")).to_contain_text("API key is missing or wrong")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        runtime.close()
 
 
 def test_korean_browsers_get_korean(open_page):

@@ -1,16 +1,26 @@
 // The storytime HTTP API: upload with progress, and the result polled as Retry-After asks.
 
 let apiBase = "";
+let apiKey = "";
 
 // config.json says where the API is: "" is this page's own origin (the local server);
-// a deployment behind CloudFront writes the API Gateway address there.
+// a deployment behind CloudFront writes the API Gateway address there, and the usage plan's
+// key when the API asks for one (a public page's key is no secret: it only meters and throttles).
 export async function configure() {
   try {
     const answer = await fetch(new URL("config.json", import.meta.url), { cache: "no-cache" });
-    if (answer.ok) apiBase = (await answer.json()).api || "";
+    if (answer.ok) {
+      const config = await answer.json();
+      apiBase = config.api || "";
+      apiKey = config.apiKey || "";
+    }
   } catch {
     apiBase = "";
   }
+}
+
+function keyed(headers = {}) {
+  return apiKey ? { ...headers, "x-api-key": apiKey } : headers;
 }
 
 export function apiUrl(path) {
@@ -45,6 +55,7 @@ export function upload(blob, onProgress) {
     const request = new XMLHttpRequest();
     request.open("POST", apiUrl("/upload"));
     request.setRequestHeader("Content-Type", blob.type || "application/octet-stream");
+    if (apiKey) request.setRequestHeader("x-api-key", apiKey);
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
@@ -66,7 +77,7 @@ export function upload(blob, onProgress) {
 export async function result(id) {
   let answer;
   try {
-    answer = await fetch(apiUrl(`/result/${encodeURIComponent(id)}`), { headers: { Accept: "application/json" } });
+    answer = await fetch(apiUrl(`/result/${encodeURIComponent(id)}`), { headers: keyed({ Accept: "application/json" }) });
   } catch {
     throw new ApiError(0, "OFFLINE");
   }

@@ -55,6 +55,8 @@ export function messageFor(error) {
       return t("failed", { reason: reasonText(error.reason) });
     case "NOT_FOUND":
       return t("gone");
+    case "FORBIDDEN":
+      return t("forbidden");
     case "OFFLINE":
       return t("offline");
     case "BUSY":
