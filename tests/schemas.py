@@ -6,12 +6,12 @@ from functools import cache
 
 import jsonschema
 from storytime.functions import ROUTES
-from storytime.openapi import document, schema
+from storytime.openapi import document
 
 
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
-    found = schema(name)
+    found = document()["components"]["schemas"][name]
     jsonschema.Draft202012Validator.check_schema(found)
     return jsonschema.Draft202012Validator(found, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
