@@ -157,6 +157,9 @@ class TesseractDetectText:
         14.3 % / 34.6 % CER, against 17.1 % / 39.9 % with ``kor+eng``. Mode 3
         measured better on those two (5.9 % / 20.5 %) but lost whole lines of
         a page skewed 5 degrees (22 %): left to the Korean tuning.
+    :param sign: languages for a short text OSD has no opinion on (a
+        sign), read after a poor first read: Korean road signs are
+        bilingual (``kor+eng`` 42 % CER on one, ``kor`` 64 %).
     :param confident_median: a first read whose words' median confidence
         is at least this (and ``confident_words`` words) is kept: measured
         87-96 on upright Latin pages, 36-61 on Hangul or turned pages.
@@ -186,6 +189,7 @@ class TesseractDetectText:
     """
 
     def __init__(self, languages: str | None = None, *, latin: str = "eng", hangul: str = "kor",
+                 sign: str = "kor+eng",
                  max_side: int = 2400,
                  min_text_height: int = 20, target_text_height: int = 32,
                  osd_min_confidence: float = 3.0, min_line_confidence: float = 40.0,
@@ -197,6 +201,7 @@ class TesseractDetectText:
         self.languages = languages
         self.latin = languages or latin
         self.hangul = languages or hangul
+        self.sign = languages or sign
         self.max_side = max_side
         self.min_text_height = min_text_height
         self.target_text_height = target_text_height
@@ -230,7 +235,7 @@ class TesseractDetectText:
            it is; read once more, turned, with that script's languages. A
            Hangul page that still reads poorly is also read the other way
            up (OSD's vote on Hangul is weak). When OSD has no
-           opinion (a sign of a few words) the Hangul set reads it as given.
+           opinion (a sign of a few words) the ``sign`` set reads it as given.
         The readings compared are of one page; the higher summed word
         confidence wins.
         """
@@ -243,7 +248,7 @@ class TesseractDetectText:
             return first
         osd = self._osd(image)
         if osd is None:
-            return max(first, self._read_turned(image, 0, languages=self.hangul, uprights=uprights),
+            return max(first, self._read_turned(image, 0, languages=self.sign, uprights=uprights),
                        key=lambda r: r.score)
         rotation, confidence, script = osd
         if script not in _CJK_SCRIPTS:
