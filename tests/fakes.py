@@ -101,16 +101,30 @@ class Flaky:
 
 
 class GatedOcr(FakeOcr):
-    """OCR that waits for the test to open the gate: keeps a page 'in progress'."""
+    """OCR that waits for the test to open the gate: keeps a page 'in progress'.
+
+    With ``hang_first`` the first call never returns (a lost execution's call):
+    ``calls`` counts only the calls that answered.
+    """
 
     def __init__(self, lines=None):
         super().__init__(lines)
         self.gate = threading.Event()
         self.entered = threading.Event()
+        self.hang_first = False
+        self.closing = threading.Event()
+        self._started = 0
 
     def __call__(self, image: bytes) -> dict:
+        with self._lock:
+            self._started += 1
+            first = self._started == 1
         self.entered.set()
-        self.gate.wait(60)
+        if not self.gate.wait(60):
+            raise AssertionError("the test never opened the OCR gate")
+        if first and self.hang_first:
+            self.closing.wait(120)
+            raise TimeoutError("a lost execution's OCR call")
         return super().__call__(image)
 
 

@@ -19,6 +19,14 @@ def _port(args) -> int:
     return int(args.port or os.environ.get("STORYTIME_PORT", "8000"))
 
 
+def _local_settings() -> dict:
+    """STORYTIME_* settings a person set; the names of AWS resources are the runtime's own."""
+    from storytime.settings import Settings
+
+    fixed = {"bucket", "table", "state_machine_arn", "media_base_url"}
+    return {k: v for k, v in Settings.given().items() if k not in fixed}
+
+
 def cmd_serve(args) -> int:
     from dataclasses import replace
 
@@ -31,8 +39,8 @@ def cmd_serve(args) -> int:
     edge = replace(edge, host=args.host or edge.host, port=_port(args))
     data = _data(args)
     public = edge.base_url()
-    runtime = LocalRuntime(data, f"{public}/media", settings={"public_url": public},
-                           smtp_url=os.environ.get("STORYTIME_SMTP_URL"))
+    runtime = LocalRuntime(data, f"{public}/media", settings={**_local_settings(), "public_url": public},
+                           smtp_url=os.environ.get("STORYTIME_SMTP_URL"), sweeper=True)
     try:
         server = serve(runtime, edge.host, edge.port, edge)
     except OSError as error:

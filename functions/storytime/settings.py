@@ -27,6 +27,11 @@ _ENV = {
     "max_pixels": "STORYTIME_MAX_PIXELS",
     "max_text_chars": "STORYTIME_MAX_TEXT_CHARS",
     "first_reader": "STORYTIME_FIRST_READER",
+    "max_redrives": "STORYTIME_MAX_REDRIVES",
+    "renotify_after_seconds": "STORYTIME_RENOTIFY_AFTER_SECONDS",
+    "max_recipients": "STORYTIME_MAX_RECIPIENTS",
+    "min_free_bytes": "STORYTIME_MIN_FREE_BYTES",
+    "sweep_seconds": "STORYTIME_SWEEP_SECONDS",
 }
 
 
@@ -56,16 +61,33 @@ class Settings:
     # falls back to the Tesseract reader when its answer cannot be the whole page)
     # or "tesseract" (the dense-page reader straight away, as on one machine).
     first_reader: str = "rekognition"
+    # A page whose attempt failed with a retryable error is re-driven at most
+    # this many times (after the fail-over guard); then its failure is final.
+    max_redrives: int = 3
+    # A finished page sent again with an address tells that address at most once a day.
+    renotify_after_seconds: int = 86_400
+    # Addresses waiting on one unfinished page (bounds the record's size).
+    max_recipients: int = 50
+    # Below this much free space in the data folder new pages are refused (507)
+    # and /health answers 503; in-flight pages resume once it is back.
+    min_free_bytes: int = 64 * 1024 * 1024
+    # How often the local sweeper looks for stuck pages (no one needs to poll).
+    sweep_seconds: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        return cls(**cls.given(env))
+
+    @classmethod
+    def given(cls, env: Mapping[str, str] | None = None) -> dict:
+        """The settings the environment sets, typed (the local runtime fills in the rest)."""
         env = os.environ if env is None else env
         values = {}
         for field, name in _ENV.items():
             if name in env:
                 default = cls.__dataclass_fields__[field].default
                 values[field] = int(env[name]) if isinstance(default, int) else env[name]
-        return cls(**values)
+        return values
 
     def environment(self) -> dict[str, str]:
         """This object as the environment variables a Lambda receives."""

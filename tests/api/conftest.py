@@ -58,6 +58,7 @@ def start_service(tmp_path, engines):
 
     yield start
     engines.ocr.gate.set()
+    engines.ocr.closing.set()
     for server, runtime in started:
         server.shutdown()
         server.server_close()

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from storytime.errors import EngineError
+from storytime.errors import EngineError, MalformedRequest
 from storytime.local.outbox import Outbox
 
 
@@ -134,13 +134,15 @@ def test_message_is_filed_and_delivered(tmp_path, server):
     assert sent.get_content().replace("\r\n", "\n") == "옛날 옛적에...\n.\n..and a line of dots\n"
 
 
-def test_default_recipient_is_delivered(tmp_path, server):
-    Outbox(tmp_path, f"smtp://127.0.0.1:{server.port}").send(None, "s", "b")
-    assert server.messages[0].rcpt_to == ["reader@localhost"]
+def test_no_recipient_no_message(tmp_path, server):
+    """Issue 6: mail without an address went to reader@localhost."""
+    with pytest.raises(MalformedRequest):
+        Outbox(tmp_path, f"smtp://127.0.0.1:{server.port}").send(None, "s", "b")
+    assert server.messages == [] and list(tmp_path.glob("*.eml")) == []
 
 
 def test_credentials_in_url_log_in(tmp_path, server):
-    Outbox(tmp_path, f"smtp://me%40x.org:s%3Acret@127.0.0.1:{server.port}").send(None, "s", "b")
+    Outbox(tmp_path, f"smtp://me%40x.org:s%3Acret@127.0.0.1:{server.port}").send("kid@example.com", "s", "b")
     assert server.messages[0].auth == "\0me@x.org\0s:cret"
 
 
@@ -156,5 +158,5 @@ def test_nobody_listening_is_an_engine_error(tmp_path):
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]  # bound, then closed: nothing listens there
     with pytest.raises(EngineError):
-        Outbox(tmp_path, f"smtp://127.0.0.1:{port}", smtp_timeout_seconds=5).send(None, "s", "b")
+        Outbox(tmp_path, f"smtp://127.0.0.1:{port}", smtp_timeout_seconds=5).send("kid@example.com", "s", "b")
     assert len(list(tmp_path.glob("*.eml"))) == 1

@@ -167,6 +167,7 @@ def test_twenty_concurrent_uploads_of_one_new_photo_run_ocr_and_speech_once(serv
         t.start()
     for t in threads:
         t.join(60)
+        assert not t.is_alive()
     engines.ocr.gate.set()
     ids = {a[2]["id"] for a in answers}
     assert len(answers) == 20 and len(ids) == 1
@@ -188,21 +189,32 @@ def test_result_statuses(service, engines):
     assert status == 422 and body["status"] == "NO_TEXT" and body["message"]
 
 
-def test_stuck_work_is_started_again_after_sixty_seconds(service, engines):
+def test_a_lost_execution_is_started_again_after_sixty_seconds_and_the_page_is_read_once(service, engines,
+                                                                                        monkeypatch):
+    """Issue 6: this test hid two OCR runs, two syntheses and two e-mails."""
     runtime, client = service
     engines.ocr.gate.clear()
-    _, _, answer = client.upload(page_photo(6))
+    body, kind = multipart([("page.png", page_photo(6), "image/png")], {"email": "ann@example.com"})
+    _, _, answer = client.upload(body, kind)
     page_id = answer["id"]
     assert engines.ocr.entered.wait(30)
-    record = runtime.records.get(page_id)
-    # The attempt is quiet for over a minute and its execution is gone (say, a restart).
-    runtime.records.update(page_id, execution_arn=record.execution_arn + "-lost")
-    runtime.deps.clock = lambda: record.attempt_at + 61
-    status, headers, body = client.request("GET", f"/result/{page_id}")
-    assert status == 503 and headers["Retry-After"] == "60"
-    assert runtime.records.get(page_id).attempts == 2
+    lost = runtime.records.get(page_id)
+    # The engine loses the execution (as a restart does) while its OCR call hangs on.
+    known = runtime.workflow.status
+    monkeypatch.setattr(runtime.workflow, "status", lambda arn: None if arn == lost.execution_arn else known(arn))
+    assert client.request("GET", f"/result/{page_id}")[0] == 503
+    assert runtime.records.get(page_id).attempts == 1  # quiet for under a minute: left alone
+
+    engines.ocr.hang_first = True  # the lost attempt's call never comes back; the next one does
     engines.ocr.gate.set()
-    assert wait_finished(runtime, page_id).status == "COMPLETE"
+    runtime.deps.clock = lambda: lost.attempt_at + 61
+    status, headers, _ = client.request("GET", f"/result/{page_id}")
+    assert status == 503 and headers["Retry-After"] == "60"
+    record = wait_finished(runtime, page_id)
+    assert (record.status, record.attempts) == ("COMPLETE", 2)
+    assert engines.ocr.calls == 1 and len(engines.speech.calls) == 1
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
+    assert client.request("GET", f"/result/{page_id}")[0] == 200
 
 
 def test_history_endpoint(service):

@@ -6,7 +6,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from storytime.core.records import Record, Status
-from storytime.errors import NotFound, StoredDataMissing
+from storytime.errors import NotFound, StoredDataMissing, TooManyRecipients
 from storytime.objects.files import FileObjectStore
 from storytime.objects.s3 import S3ObjectStore
 from storytime.records.dynamodb import DynamoRecordStore
@@ -65,25 +65,109 @@ def test_concurrent_creates_have_one_winner(records):
     assert sorted(wins) == [False] * 9 + [True]
 
 
+ARN = "arn:aws:states:us-east-1:123456789012:execution:storytime:" + ID
+
+
 def test_update_and_round_trip_of_every_field(records):
-    records.create(new_record())
-    updated = records.update(ID, status="COMPLETE", text_key="text/x.txt", characters=57, language="en",
-                             voice="Joanna", audio_key="audio/x.mp3", completed_at=1700000100.25,
-                             error=None, recipient="ann@example.com")
-    assert records.get(ID) == updated and updated.status is Status.COMPLETE
+    records.create(new_record(recipients=("bob@example.com", "ann@example.com")))
+    assert records.claim_attempt(ID, 0, now=1700000001.0, execution_arn=ARN + "-1")
+    records.update(ID, text_key="text/x.txt", characters=57, language="en", voice="Joanna", error=None)
+    finished = records.finish(ID, "COMPLETE", ARN + "-1", audio_key="audio/x.mp3", completed_at=1700000100.25)
+    assert records.get(ID) == finished and finished.status is Status.COMPLETE
+    assert finished.recipients == ("ann@example.com", "bob@example.com") and finished.text_key == "text/x.txt"
     assert records.unfinished() == []
     with pytest.raises(NotFound):
-        records.update("b" * 64, status="FAILED")
+        records.update("b" * 64, language="ko")
 
 
-def test_claim_attempt_is_compare_and_set(records):
+def test_status_changes_only_through_conditional_writes(records):
     records.create(new_record())
-    assert records.claim_attempt(ID, 0, now=1700000001.0) is True
-    assert records.claim_attempt(ID, 0, now=1700000002.0) is False
+    for guarded in ({"status": "FAILED"}, {"attempts": 5}, {"execution_arn": "x"}, {"recipients": ("a@b.c",)}):
+        with pytest.raises(TypeError):
+            records.update(ID, **guarded)
+    assert records.get(ID) == new_record()
+
+
+def test_claim_attempt_is_compare_and_set_and_names_the_execution_first(records):
+    records.create(new_record())
+    assert records.claim_attempt(ID, 0, now=1700000001.0, execution_arn=ARN + "-1") is True
+    assert records.claim_attempt(ID, 0, now=1700000002.0, execution_arn=ARN + "-x") is False
     claimed = records.get(ID)
     assert (claimed.attempts, claimed.attempt_at, claimed.status) == (1, 1700000001.0, Status.PROCESSING)
-    assert records.claim_attempt("b" * 64, 0, now=1.0) is False
+    assert claimed.execution_arn == ARN + "-1"  # stored with the claim, before anything starts
+    assert records.claim_attempt("b" * 64, 0, now=1.0, execution_arn="x") is False
     assert [r.id for r in records.unfinished()] == [ID]
+
+
+@pytest.mark.parametrize("terminal", ["COMPLETE", "NO_TEXT", "FAILED"])
+def test_terminal_states_are_terminal(records, terminal):
+    """Issue 6: a claim flipped COMPLETE back to PROCESSING; a repeat upload's failure turned COMPLETE into FAILED."""
+    records.create(new_record())
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    assert records.finish(ID, terminal, ARN + "-1", completed_at=3.0).status == terminal
+    before = records.get(ID)
+    assert records.claim_attempt(ID, 1, now=4.0, execution_arn=ARN + "-2") is False
+    for outcome in ("COMPLETE", "NO_TEXT", "FAILED", "RETRYING"):
+        assert records.finish(ID, outcome, ARN + "-1", error="X") is None, outcome
+    assert records.get(ID) == before
+
+
+def test_a_failure_is_recorded_only_by_the_attempt_that_holds_the_page(records):
+    records.create(new_record())
+    assert records.finish(ID, "FAILED", ARN + "-1") is None  # QUEUED: nobody holds it
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    records.claim_attempt(ID, 1, now=3.0, execution_arn=ARN + "-2")
+    assert records.finish(ID, "RETRYING", ARN + "-1", error="EngineError") is None  # a stale attempt
+    retrying = records.finish(ID, "RETRYING", ARN + "-2", error="EngineError", cause="c")
+    assert (retrying.status, retrying.error) == (Status.RETRYING, "EngineError")
+    assert records.finish(ID, "FAILED", ARN + "-2") is None  # RETRYING, not PROCESSING
+    assert records.claim_attempt(ID, 2, now=4.0, execution_arn=ARN + "-3")
+    assert records.get(ID).error is None
+    # Finished work is kept whichever attempt did it.
+    assert records.finish(ID, "COMPLETE", ARN + "-2", audio_key="audio/x.mp3").status is Status.COMPLETE
+
+
+def test_concurrent_outcomes_have_one_winner(records):
+    records.create(new_record())
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    results, barrier = [], threading.Barrier(8)
+
+    def finish(outcome):
+        barrier.wait()
+        results.append(records.finish(ID, outcome, ARN + "-1") is not None)
+
+    threads = [threading.Thread(target=finish, args=(o,)) for o in ["COMPLETE", "FAILED", "NO_TEXT", "FAILED"] * 2]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [False] * 7 + [True]
+
+
+def test_recipients_wait_for_the_outcome_without_duplicates(records):
+    records.create(new_record(recipients=("ann@example.com",)))
+    assert records.add_recipient(ID, "bob@example.com", limit=3).recipients == ("ann@example.com", "bob@example.com")
+    assert records.add_recipient(ID, "bob@example.com", limit=3).recipients == ("ann@example.com", "bob@example.com")
+    records.add_recipient(ID, "cy@example.com", limit=3)
+    with pytest.raises(TooManyRecipients):
+        records.add_recipient(ID, "dee@example.com", limit=3)
+    assert records.add_recipient(ID, "cy@example.com", limit=3) is not None  # already there: not one more
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    done = records.finish(ID, "COMPLETE", ARN + "-1")
+    assert done.recipients == ("ann@example.com", "bob@example.com", "cy@example.com")
+    assert records.add_recipient(ID, "eve@example.com", limit=3) is None  # ended: told through the ledger instead
+    with pytest.raises(NotFound):
+        records.add_recipient("b" * 64, "eve@example.com", limit=3)
+
+
+def test_notice_ledger_allows_one_notice_per_address_per_page_per_period(records):
+    records.create(new_record())
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0, every_seconds=86400) is True
+    assert records.claim_notice(ID, "ann@example.com", now=1001.0, every_seconds=86400) is False
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0 + 86399, every_seconds=86400) is False
+    assert records.claim_notice(ID, "bob@example.com", now=1001.0, every_seconds=86400) is True
+    assert records.claim_notice("b" * 64, "ann@example.com", now=1001.0, every_seconds=86400) is True
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0 + 86400, every_seconds=86400) is True
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0 + 86401, every_seconds=86400) is False
+    assert [r.id for r in records.unfinished()] == [ID]  # the ledger is not pages
 
 
 def test_objects_put_get_exists_delete(objects):
@@ -108,11 +192,11 @@ def test_updates_of_different_fields_do_not_overwrite_each_other(records):
         records.update(ID, **changes)
 
     threads = [threading.Thread(target=update, kwargs={"text_key": "text/x.txt"}),
-               threading.Thread(target=update, kwargs={"execution_arn": "arn:aws:states:x"})]
+               threading.Thread(target=update, kwargs={"ocr_key": "ocr/x.json"})]
     [t.start() for t in threads]
     [t.join() for t in threads]
     stored = records.get(ID)
-    assert (stored.text_key, stored.execution_arn) == ("text/x.txt", "arn:aws:states:x")
+    assert (stored.text_key, stored.ocr_key) == ("text/x.txt", "ocr/x.json")
 
 
 def test_setting_a_field_to_none_removes_it(records):

@@ -34,19 +34,23 @@ def test_send_writes_one_eml_file(tmp_path):
     assert msg.get_content() == "Once upon a time...\n"
 
 
-def test_to_defaults_to_reader_at_localhost(tmp_path):
-    msg = read(Outbox(tmp_path).send(None, "s", "b"))
-    assert msg["To"] == "reader@localhost"
+@pytest.mark.parametrize("to", [None, "", "a" * 243 + "@example.com"])
+def test_no_default_recipient_and_no_overlong_one(tmp_path, to):
+    """Issue 6: no address went to reader@localhost; a 100,000-character address was taken."""
+    with pytest.raises(MalformedRequest):
+        Outbox(tmp_path).send(to, "s", "b")
+    assert list(tmp_path.glob("*.eml")) == []
+    assert read(Outbox(tmp_path).send("a" * 242 + "@example.com", "s", "b"))["To"] == "a" * 242 + "@example.com"
 
 
 def test_sender_is_configurable(tmp_path):
-    msg = read(Outbox(tmp_path, sender="books@example.org").send(None, "s", "b"))
+    msg = read(Outbox(tmp_path, sender="books@example.org").send("kid@example.com", "s", "b"))
     assert msg["From"] == "books@example.org"
     assert msg["Message-ID"].endswith("@example.org>")
 
 
 def test_unicode_subject_and_body_round_trip(tmp_path):
-    path = Outbox(tmp_path).send(None, "곰 이야기 🐻", "옛날 옛적에 작은 곰이 살았어요.\n" * 50)
+    path = Outbox(tmp_path).send("kid@example.com", "곰 이야기 🐻", "옛날 옛적에 작은 곰이 살았어요.\n" * 50)
     msg = read(path)
     assert msg["Subject"] == "곰 이야기 🐻"
     assert msg.get_content() == "옛날 옛적에 작은 곰이 살았어요.\n" * 50
@@ -54,26 +58,26 @@ def test_unicode_subject_and_body_round_trip(tmp_path):
 
 def test_folder_is_created(tmp_path):
     folder = tmp_path / "a" / "b"
-    path = Outbox(folder).send(None, "s", "b")
+    path = Outbox(folder).send("kid@example.com", "s", "b")
     assert path.parent == folder and path.exists()
 
 
 def test_each_send_is_a_new_file_in_time_order(tmp_path):
     box = Outbox(tmp_path)
-    paths = [box.send(None, f"page {i}", f"body {i}") for i in range(5)]
+    paths = [box.send("kid@example.com", f"page {i}", f"body {i}") for i in range(5)]
     assert len(set(paths)) == 5
     assert sorted(paths) == paths
     assert [read(p)["Subject"] for p in paths] == [f"page {i}" for i in range(5)]
 
 
 def test_eml_file_uses_unix_line_ends(tmp_path):
-    raw = Outbox(tmp_path).send(None, "s", "line one\nline two\n").read_bytes()
+    raw = Outbox(tmp_path).send("kid@example.com", "s", "line one\nline two\n").read_bytes()
     assert b"\n\n" in raw
     assert b"\r" not in raw
 
 
 def test_subject_line_breaks_are_folded_not_injected(tmp_path):
-    msg = read(Outbox(tmp_path).send(None, "Hi\r\nBcc: victim@example.com", "b"))
+    msg = read(Outbox(tmp_path).send("kid@example.com", "Hi\r\nBcc: victim@example.com", "b"))
     assert msg["Subject"] == "Hi Bcc: victim@example.com"
     assert msg["Bcc"] is None
 
@@ -114,7 +118,7 @@ def test_write_is_atomic_temp_in_same_folder_fsynced_then_replaced(tmp_path, mon
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    Outbox(tmp_path).send(None, "s", "body")
+    Outbox(tmp_path).send("kid@example.com", "s", "body")
     assert events == [("fsync", "file"), ("replace", True), ("fsync", "dir")]
 
 
@@ -124,12 +128,12 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        Outbox(tmp_path).send(None, "s", "b")
+        Outbox(tmp_path).send("kid@example.com", "s", "b")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_eml_file_is_private(tmp_path):
-    path = Outbox(tmp_path).send(None, "s", "b")
+    path = Outbox(tmp_path).send("kid@example.com", "s", "b")
     assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
 
 
@@ -175,7 +179,7 @@ def fake_smtp(monkeypatch):
 
 
 def test_no_smtp_url_means_no_smtp(tmp_path, fake_smtp):
-    Outbox(tmp_path).send(None, "s", "b")
+    Outbox(tmp_path).send("kid@example.com", "s", "b")
     assert fake_smtp.instances == []
 
 
@@ -190,12 +194,12 @@ def test_smtp_url_plain(tmp_path, fake_smtp):
 
 
 def test_smtp_default_port(tmp_path, fake_smtp):
-    Outbox(tmp_path, "smtp://mail.local").send(None, "s", "b")
+    Outbox(tmp_path, "smtp://mail.local").send("kid@example.com", "s", "b")
     assert fake_smtp.instances[0].port == 25
 
 
 def test_smtps_url_with_credentials(tmp_path, fake_smtp):
-    Outbox(tmp_path, "smtps://me%40example.com:p%3Ass%2Fw0rd@smtp.example.com:2465").send(None, "s", "b")
+    Outbox(tmp_path, "smtps://me%40example.com:p%3Ass%2Fw0rd@smtp.example.com:2465").send("kid@example.com", "s", "b")
     (client,) = fake_smtp.instances
     assert type(client) is FakeSMTPSSL
     assert (client.host, client.port) == ("smtp.example.com", 2465)
@@ -205,7 +209,7 @@ def test_smtps_url_with_credentials(tmp_path, fake_smtp):
 
 
 def test_smtps_default_port(tmp_path, fake_smtp):
-    Outbox(tmp_path, "smtps://u:p@smtp.example.com").send(None, "s", "b")
+    Outbox(tmp_path, "smtps://u:p@smtp.example.com").send("kid@example.com", "s", "b")
     assert fake_smtp.instances[0].port == 465
 
 

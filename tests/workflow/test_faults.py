@@ -1,9 +1,14 @@
-"""Fault injection: AWS error names, Retry with backoff, Catch -> FAILED record -> failure notice."""
+"""Fault injection: AWS error names, Retry with backoff, Catch -> a classified failure -> one final answer."""
 
+import json
+
+from storytime.core.records import Record, Status
 from storytime.errors import EngineError
 from storytime.local import aws_bridge
-from storytime.local.aws_bridge import ServiceError
+from storytime.local.aws_bridge import ServiceError, streaming
+from storytime.local.runtime import LocalRuntime
 from storytime.service.results import retrieve
+from storytime.service.uploads import accept_upload
 
 from tests.fakes import Flaky, page_photo
 from tests.workflow.helpers import entered, failures, run_page
@@ -13,6 +18,11 @@ def inject(runtime, name, error, times):
     flaky = Flaky(runtime.operations[name], error, times)
     aws_bridge.install({name: flaky})
     return flaky
+
+
+def later(runtime, seconds):
+    now = runtime.deps.clock()
+    runtime.deps.clock = lambda: now + seconds
 
 
 def test_throttled_ocr_is_retried_then_succeeds(rekognition_runtime, engines):
@@ -44,38 +54,57 @@ def test_lambda_service_exception_is_retried(runtime):
     assert failures(history) == ["Lambda.ServiceException"]
 
 
-def test_permanent_ocr_failure_is_caught_recorded_and_notified(rekognition_runtime, engines):
+def test_unreadable_image_ends_the_page_at_once_with_a_final_answer(rekognition_runtime, engines):
+    """Issue 6: a page that can never succeed answered 503 for ever and was re-driven on every poll."""
     runtime = rekognition_runtime
     inject(runtime, "rekognition.DetectText",
            ServiceError("InvalidImageFormatException", "Request has invalid image format", 400), times=99)
     _, record, history = run_page(runtime, page_photo(13), "ann@example.com")
 
     assert runtime.workflow.status(record.execution_arn) == "FAILED"
-    assert entered(history)[-4:] == ["RecordFailure", "Notify", "Outcome", "Failed"]
-    assert record.status == "FAILED"
-    assert record.error == "Rekognition.InvalidImageFormatException"
-    assert "invalid image format" in record.cause
+    assert entered(history)[-5:] == ["RecordFailure", "Notify", "Publish", "Outcome", "Failed"]
+    assert (record.status, record.error) == ("FAILED", "Rekognition.InvalidImageFormatException")
+    later(runtime, 3600)
+    for _ in range(3):
+        answer = retrieve(runtime.deps, record.id)
+        assert (answer.status, answer.body["error"], answer.body["status"]) == (422, "UNREADABLE_IMAGE", "FAILED")
+        assert "invalid image format" not in json.dumps(answer.body)  # a code and a message, never the cause
+    assert runtime.records.get(record.id).attempts == 1
     [mail] = engines.outbox.sent
     assert mail["subject"] == "We could not read your page" and mail["to"] == "ann@example.com"
     assert engines.speech.calls == []
 
 
-def test_failed_speech_task_is_caught(runtime, engines):
+def test_a_failing_page_is_redriven_at_most_n_times_then_final_with_one_email(runtime, engines):
+    """Issue 6: 5 GETs -> 6 attempts and 6 failure e-mails. Now: 1 + 3 attempts, then 500 with a code, one e-mail."""
     def broken(text, voice):
         raise EngineError("espeak-ng exited with 1")
 
     engines.speech.synthesize_mp3 = broken
-    _, record, history = run_page(runtime, page_photo(14))
-    assert record.status == "FAILED"
-    assert record.error == "SpeechSynthesisFailed"
-    assert "SpeechFailed" in entered(history)
+    _, record, history = run_page(runtime, page_photo(14), "ann@example.com")
+    assert (record.status, record.error) == ("RETRYING", "SpeechSynthesisFailed")
+    assert "SpeechFailed" in entered(history) and engines.outbox.sent == []
+    assert retrieve(runtime.deps, record.id).status == 503  # within the guard: not re-driven yet
+    assert runtime.records.get(record.id).attempts == 1
+
+    for _ in range(10):
+        later(runtime, 61)
+        answer = retrieve(runtime.deps, record.id)
+        current = runtime.records.get(record.id)
+        runtime.workflow.wait(current.execution_arn)
+    final = runtime.records.get(record.id)
+    assert (final.status, final.attempts) == ("FAILED", 1 + runtime.settings.max_redrives)
+    answer = retrieve(runtime.deps, record.id)
+    assert (answer.status, answer.body["error"]) == (500, "SPEECH_FAILED") and answer.body["message"]
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
+    assert engines.outbox.sent[0]["subject"] == "We could not read your page"
 
 
-def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, engines):
+def test_retrieve_resumes_a_retrying_page_from_stored_text_without_ocr(runtime, engines):
     real_speech = engines.speech.synthesize_mp3
     engines.speech.synthesize_mp3 = lambda text, voice: (_ for _ in ()).throw(EngineError("no audio device"))
     _, record, _ = run_page(runtime, page_photo(15), "ann@example.com")
-    assert record.status == "FAILED" and record.text_key
+    assert record.status == "RETRYING" and record.text_key
 
     fresh = retrieve(runtime.deps, record.id)
     assert fresh.status == 503 and runtime.records.get(record.id).attempts == 1  # not yet stale
@@ -92,58 +121,111 @@ def test_retrieve_resumes_a_failed_page_from_stored_text_without_ocr(runtime, en
     assert "ReadPage" not in entered(history) and "ExtractText" not in entered(history)
     assert runtime.records.get(record.id).status == "COMPLETE"
     assert engines.ocr.calls == 1 and len(engines.speech.calls) == 1
-    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"] * 2  # failure, then ready
+    assert [m["subject"] for m in engines.outbox.sent] == ["Your page is ready to listen to"]  # no failure mail
+
+
+def put_page(runtime, n, **fields):
+    photo = page_photo(40 + n)
+    key = f"images/{n}.png"
+    runtime.objects.put(key, photo, "image/png")
+    record = Record(id=f"{n}" * 64, image_key=key, image_type="image/png", created_at=1.0, attempts=1,
+                    attempt_at=1.0, **{"status": Status.PROCESSING, **fields})
+    runtime.records.create(record)
+    return record
 
 
 def test_resume_from_stored_ocr_skips_detect_text(runtime, engines):
-    _, record, _ = run_page(runtime, page_photo(16))
-    # Keep the OCR output, forget the text, as if ExtractText had never finished.
-    runtime.records.update(record.id, status="PROCESSING", text_key=None, audio_key=None, completed_at=None)
-    runtime.deps.clock = lambda: record.attempt_at + 120
-    runtime.records.update(record.id, execution_arn=None)
+    from tests.fakes import detect_text_response
+
+    runtime.objects.put("ocr/x.json", json.dumps(detect_text_response(["A stored page."])).encode(), "x")
+    record = put_page(runtime, 1, ocr_key="ocr/x.json")  # OCR done, text never extracted
     retrieve(runtime.deps, record.id)
     resumed = runtime.records.get(record.id)
     runtime.workflow.wait(resumed.execution_arn)
     states = entered(runtime.workflow.history(resumed.execution_arn))
     assert "ReadPage" not in states and "ExtractText" in states
-    assert engines.ocr.calls == 1
+    assert engines.ocr.calls == 0
     assert runtime.records.get(record.id).status == "COMPLETE"
 
 
-def test_lambda_errors_carry_the_exception_class_name(tmp_path, engines):
-    from storytime.local.runtime import LocalRuntime
-
+def test_text_too_long_is_final_at_once_under_its_class_name(tmp_path, engines):
     engines.ocr.lines = ["word " * 40]
     small = LocalRuntime(tmp_path / "small", "http://m", engines=engines, settings={"max_text_chars": 50})
     try:
         _, record, history = run_page(small, page_photo(17))
         assert record.status == "FAILED" and record.error == "TextTooLong"
         assert "TextTooLong" in failures(history)
+        later(small, 3600)
+        answer = retrieve(small.deps, record.id)
+        assert (answer.status, answer.body["error"]) == (422, "TEXT_TOO_LONG")
+        assert small.records.get(record.id).attempts == 1
     finally:
         small.close()
 
 
-def test_a_restart_resumes_interrupted_pages_but_not_failed_ones(tmp_path, engines):
-    from storytime.core.records import Record, Status
-    from storytime.local.runtime import LocalRuntime
+def test_more_than_the_state_can_carry_is_final(runtime):
+    """A step answering over 256 KB ends the execution with States.DataLimitExceeded: final, not 503 for ever."""
+    invoke = runtime.operations["lambda.Invoke"]
 
+    def oversized(params):
+        if params["FunctionName"].endswith("PlanSpeech"):
+            payload = {"parts": list(range(60_000)), "voice": {}}
+            return {"StatusCode": 200, "Payload": streaming(json.dumps(payload).encode())}
+        return invoke(params)
+
+    aws_bridge.install({"lambda.Invoke": oversized})
+    _, record, history = run_page(runtime, page_photo(18))
+    assert "States.DataLimitExceeded" in failures(history)
+    assert (record.status, record.error) == ("FAILED", "States.DataLimitExceeded")
+    assert retrieve(runtime.deps, record.id).body["error"] == "PAGE_TOO_LARGE"
+
+
+def test_a_failed_repeat_never_overwrites_a_finished_page(runtime, engines):
+    """Issue 6: a repeat upload whose first step failed turned a COMPLETE page into FAILED (and its answer 503)."""
+    photo = page_photo(19)
+    _, record, _ = run_page(runtime, photo)
+    invoke = runtime.operations["lambda.Invoke"]
+
+    def load_progress_fails(params):
+        if params["FunctionName"].endswith("LoadProgress"):
+            return {"StatusCode": 200, "FunctionError": "Unhandled",
+                    "Payload": streaming(json.dumps({"errorType": "EngineError", "errorMessage": "boom"}).encode())}
+        return invoke(params)
+
+    aws_bridge.install({"lambda.Invoke": load_progress_fails})
+    again = accept_upload(runtime.deps, photo, "image/png", "bob@example.com")
+    assert runtime.workflow.wait(again.execution_arn) == "FAILED"
+    assert "RecordFailure" in entered(runtime.workflow.history(again.execution_arn))
+    assert runtime.records.get(record.id) == record
+    assert retrieve(runtime.deps, record.id).status == 200
+
+
+def test_a_failed_notification_neither_fails_nor_repeats_the_page(runtime, engines):
+    failing = inject(runtime, "sns.Publish", ServiceError("InternalError", "SNS is down", 500), times=99)
+    _, record, history = run_page(runtime, page_photo(20), "ann@example.com")
+    assert record.status == "COMPLETE"
+    assert runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
+    assert "NotSent" in entered(history) and "SNS.InternalErrorException" in failures(history)
+    assert failing.calls == 1 + 4  # the Retry's attempts, once per page
+    later(runtime, 3600)
+    assert retrieve(runtime.deps, record.id).status == 200
+    assert runtime.records.get(record.id).attempts == 1 and failing.calls == 5
+
+
+def test_a_restart_resumes_interrupted_pages_but_not_retrying_ones(tmp_path, engines):
     first = LocalRuntime(tmp_path / "d", "http://m", engines=engines)
-    for n, status in enumerate((Status.PROCESSING, Status.FAILED)):
-        photo = page_photo(40 + n)
-        key = f"images/{n}.png"
-        first.objects.put(key, photo, "image/png")
-        first.records.create(Record(id=f"{n}" * 64, status=status, image_key=key, image_type="image/png",
-                                    created_at=1.0, attempts=1, attempt_at=1.0,
-                                    execution_arn=f"arn:aws:states:us-east-1:123456789012:execution:storytime:{n}"))
+    arn = "arn:aws:states:us-east-1:123456789012:execution:storytime:"
+    put_page(first, 0, execution_arn=arn + "0")
+    put_page(first, 1, status=Status.RETRYING, execution_arn=arn + "1")
     first.close()
 
     second = LocalRuntime(tmp_path / "d", "http://m", engines=engines)
     try:
-        interrupted, failed = second.records.get("0" * 64), second.records.get("1" * 64)
-        assert interrupted.attempts == 2 and failed.attempts == 1
+        interrupted, retrying = second.records.get("0" * 64), second.records.get("1" * 64)
+        assert interrupted.attempts == 2 and retrying.attempts == 1
         second.workflow.wait(interrupted.execution_arn)
         assert second.records.get("0" * 64).status == "COMPLETE"
-        assert second.records.get("1" * 64).status == "FAILED"
+        assert second.records.get("1" * 64).status == "RETRYING"
     finally:
         second.close()
 

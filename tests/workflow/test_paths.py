@@ -18,7 +18,7 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
     assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText",
                                 "IsWholePage", "HasText", "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech",
                                 "SpeechStatus", "StartMarks", "MarksStatus",
-                                "PartDone", "JoinAudio", "RecordComplete", "Notify", "Outcome", "Done"]
+                                "PartDone", "JoinAudio", "RecordComplete", "Notify", "Publish", "Outcome", "Done"]
     assert record.status == "COMPLETE"
     assert runtime.objects.get(record.text_key).decode() == \
         "Once upon a time there was a small fox who loved to read."
@@ -62,7 +62,7 @@ def test_large_data_stays_in_storage_and_the_state_carries_keys(runtime):
 
 def test_no_text_records_no_text_and_notifies_without_speech(tmp_path, runtime, engines):
     engines.ocr.lines = []
-    _, record, history = run_page(runtime, page_photo(3))
+    _, record, history = run_page(runtime, page_photo(3), "ann@example.com")
 
     assert record.status == "NO_TEXT"
     assert "RecordNoText" in entered(history) and "SpeakParts" not in entered(history)
@@ -91,7 +91,98 @@ def test_cached_duplicate_notifies_again_without_ocr_or_speech(runtime, engines)
     assert again.body["text"].startswith("Once upon a time")
     runtime.workflow.wait(again.execution_arn)
     assert engines.ocr.calls == 1 and len(engines.speech.calls) == 1
-    assert [m["to"] for m in engines.outbox.sent] == ["reader@localhost", "bob@example.com"]
+    assert [m["to"] for m in engines.outbox.sent] == ["bob@example.com"]
+
+
+def test_no_address_no_email_and_a_repeat_without_one_starts_nothing(runtime, engines):
+    """Issue 6: mail went to reader@localhost, and a repeat without an address mailed the first uploader."""
+    photo = page_photo(21)
+    _, record, _ = run_page(runtime, photo)
+    assert engines.outbox.sent == []
+    run_page(runtime, page_photo(22), "ann@example.com")
+    for _ in range(3):
+        again = accept_upload(runtime.deps, page_photo(22), "image/png")
+        assert again.status == 200 and again.execution_arn is None  # nothing to send: no execution
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
+
+
+def test_repeat_uploads_tell_each_address_once_a_day(runtime, engines):
+    """Issue 6: 20 uploads of a finished page -> 20 e-mails to one victim address."""
+    photo = page_photo(23)
+    run_page(runtime, photo, "ann@example.com")
+    runs = [accept_upload(runtime.deps, photo, "image/png", "victim@example.com") for _ in range(20)]
+    runs += [accept_upload(runtime.deps, photo, "image/png", "ann@example.com") for _ in range(5)]
+    started = [a.execution_arn for a in runs if a.execution_arn]
+    assert len(started) == 1
+    runtime.workflow.wait(started[0])
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com", "victim@example.com"]
+
+    now = runtime.deps.clock()
+    runtime.deps.clock = lambda: now + 86_401
+    tomorrow = accept_upload(runtime.deps, photo, "image/png", "victim@example.com")
+    runtime.workflow.wait(tomorrow.execution_arn)
+    assert [m["to"] for m in engines.outbox.sent][-1] == "victim@example.com" and len(engines.outbox.sent) == 3
+
+
+def test_every_address_given_while_in_progress_is_told_once_when_it_ends(tmp_path):
+    """Issue 6: five people sent the page while it was read; one e-mail."""
+    from storytime.local.runtime import Engines, LocalRuntime
+
+    from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr
+
+    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
+    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    try:
+        photo = page_photo(24)
+        first = accept_upload(rt.deps, photo, "image/png", "p0@example.com")
+        assert engines.ocr.entered.wait(30)
+        for n in [1, 2, 3, 4, 1, 0]:
+            assert accept_upload(rt.deps, photo, "image/png", f"p{n}@example.com").status == 202
+        engines.ocr.gate.set()
+        assert rt.workflow.wait(first.execution_arn) == "SUCCEEDED"
+        assert sorted(m["to"] for m in engines.outbox.sent) == [f"p{n}@example.com" for n in range(5)]
+        assert accept_upload(rt.deps, photo, "image/png", "p3@example.com").execution_arn is None
+    finally:
+        engines.ocr.gate.set()
+        rt.close()
+
+
+def test_the_speech_poll_path_runs_when_synthesis_finishes_after_start(tmp_path):
+    """What AWS always does: StartSpeech answers 'scheduled', WaitForSpeech -> GetSpeech until 'completed'."""
+    import threading
+
+    from storytime.local.runtime import Engines, LocalRuntime
+
+    from tests.fakes import FakeOutbox, FakeSpeech
+
+    class SlowSpeech(FakeSpeech):
+        def __init__(self):
+            super().__init__()
+            self.gate = threading.Event()
+
+        def synthesize_mp3(self, text, voice):
+            assert self.gate.wait(60)
+            return super().synthesize_mp3(text, voice)
+
+    engines = Engines(ocr=FakeOcr(), speech=SlowSpeech(), outbox=FakeOutbox())
+    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines, speech_inline_seconds=0,
+                      settings={"poll_seconds": 1})
+    try:
+        answer = accept_upload(rt.deps, page_photo(25), "image/png")
+        arn = rt.records.get(answer.body["id"]).execution_arn
+        while entered(rt.workflow.history(arn)).count("GetSpeech") < 2:
+            assert rt.workflow.status(arn) == "RUNNING"
+        engines.speech.gate.set()
+        assert rt.workflow.wait(arn) == "SUCCEEDED"
+        states = entered(rt.workflow.history(arn))
+        start = states.index("StartSpeech")
+        assert states[start:start + 4] == ["StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech"]
+        assert states[states.index("PartDone") - 2:states.index("PartDone")] == ["GetSpeech", "SpeechStatus"]
+        record = rt.records.get(answer.body["id"])
+        assert record.status == "COMPLETE" and rt.objects.get(record.audio_key).startswith(b"\xff\xfb")
+    finally:
+        engines.speech.gate.set()
+        rt.close()
 
 
 def test_cached_path_in_history(runtime, engines):
@@ -101,7 +192,7 @@ def test_cached_path_in_history(runtime, engines):
                                                    "recipient": None, "config": {"pollSeconds": 0}})
     runtime.workflow.wait(arn)
     assert entered(runtime.workflow.history(arn)) == ["LoadProgress", "WhatIsDone", "AlreadyFinished",
-                                                      "Notify", "Outcome", "Done"]
+                                                      "Notify", "Outcome", "Done"]  # nobody to tell: no Publish
 
 
 def test_long_text_is_spoken_in_parts_joined_in_order(tmp_path, engines):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storytime.core.records import Record, Status
-
-DEFAULT_RECIPIENT = "reader@localhost"
+from storytime.errors import classify
 
 
 def iso(ts: float | None) -> str | None:
@@ -50,12 +49,24 @@ def result_view(record: Record, text: str | None, media_base_url: str, public_ur
     if record.status is Status.NO_TEXT:
         view["message"] = "No readable text was found on this page."
     if record.status is Status.FAILED:
-        view["error"] = {"error": record.error}  # the code only: a cause may be a stack trace
+        view.update(failure(record))
     return view
 
 
-def notice(record: Record, recipient: str | None, media_base_url: str, public_url: str = "") -> dict:
-    """The SNS message for a record's outcome; the Notify state sends it as is."""
+def failure(record: Record) -> dict:
+    """A failed page as a person sees it: a stable code and a human message, never the cause."""
+    kind = classify(record.error)
+    return {"error": kind.code, "message": kind.message}
+
+
+def failure_status(record: Record) -> int:
+    """422 when the page itself can never be read; 500 when storytime gave up on it."""
+    kind = classify(record.error)
+    return (kind.status if kind.final else 500) if record.status is Status.FAILED else 503
+
+
+def notice(record: Record, recipients: list[str], media_base_url: str, public_url: str = "") -> dict:
+    """The message for a record's outcome; the Notify state sends it to each recipient (none: no e-mail)."""
     audio = media_url(media_base_url, record.audio_key)
     image = media_url(media_base_url, record.image_key)
     if record.status is Status.COMPLETE:
@@ -67,12 +78,12 @@ def notice(record: Record, recipient: str | None, media_base_url: str, public_ur
                  "Try a sharper photo, in good light, with the page filling the frame.", f"Page: {image}"]
     else:
         subject = "We could not read your page"
-        lines = ["Something went wrong while reading your page aloud.", f"Error: {record.error}",
-                 "Ask for the result again in a minute and storytime will try once more."]
+        lines = ["storytime could not read your page aloud.", failure(record)["message"],
+                 f"Error code: {failure(record)['error']}"]
     lines.append(f"Result: {result_link(public_url, record.id)}")
     return {
         "status": str(record.status),
         "subject": subject,
         "message": "\n".join(lines) + "\n",
-        "recipient": recipient or DEFAULT_RECIPIENT,
+        "recipients": list(recipients),
     }

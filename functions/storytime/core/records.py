@@ -10,12 +10,15 @@ from enum import StrEnum
 class Status(StrEnum):
     QUEUED = "QUEUED"
     PROCESSING = "PROCESSING"
+    RETRYING = "RETRYING"  # an attempt failed with a retryable error; re-driven after the guard
     COMPLETE = "COMPLETE"
     NO_TEXT = "NO_TEXT"
-    FAILED = "FAILED"
+    FAILED = "FAILED"  # final: the page can never succeed, or every allowed attempt failed
 
 
-FINISHED = {Status.COMPLETE, Status.NO_TEXT}
+# Terminal: no write ever changes a record's status once it is one of these.
+FINISHED = frozenset({Status.COMPLETE, Status.NO_TEXT, Status.FAILED})
+UNFINISHED = frozenset(Status) - FINISHED
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Record:
     completed_at: float | None = None
     error: str | None = None
     cause: str | None = None
-    recipient: str | None = None  # who asked first; told again after a fail-over restart
+    # Addresses given with uploads while the page is under way: each is told the outcome once.
+    recipients: tuple[str, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -50,18 +54,22 @@ class Record:
     def to_item(self) -> dict:
         item = {f.name: getattr(self, f.name) for f in fields(self)}
         item["status"] = str(self.status)
-        return {k: v for k, v in item.items() if v is not None}
+        item["recipients"] = sorted(self.recipients)
+        return {k: v for k, v in item.items() if v is not None and v != []}
 
     @classmethod
     def from_item(cls, item: dict) -> Record:
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in item.items() if k in names}
         values["status"] = Status(values["status"])
+        values["recipients"] = tuple(sorted(values.get("recipients") or ()))
         return cls(**values)
 
     def with_changes(self, **changes) -> Record:
         if "status" in changes:
             changes["status"] = Status(changes["status"])
+        if "recipients" in changes:
+            changes["recipients"] = tuple(sorted(changes["recipients"]))
         return replace(self, **changes)
 
 
@@ -72,6 +80,17 @@ def is_public_key(key: str) -> bool:
     """Page images, MP3s and their read-along timings are linked to people; OCR output, text and speech parts
     are not."""
     return _PUBLIC_KEY.fullmatch(key) is not None
+
+
+def outcome_allowed(current: Record, status: Status, execution_arn: str) -> bool:
+    """The port's rule for ``finish``: terminal stays terminal; a failure only from its own attempt."""
+    if current.status in FINISHED:
+        return False
+    if status in (Status.COMPLETE, Status.NO_TEXT):
+        return True
+    if status in (Status.FAILED, Status.RETRYING):
+        return current.status is Status.PROCESSING and current.execution_arn == execution_arn
+    raise ValueError(f"not an outcome: {status}")
 
 
 def image_key(content_id: str, extension: str) -> str:

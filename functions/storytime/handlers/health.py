@@ -1,5 +1,7 @@
-from storytime.handlers._http import response
+from storytime.handlers._http import api_handler
+from storytime.service.health import health
 
 
-def handler(event, context, deps=None):
-    return response(200, {"status": "ok"})
+@api_handler
+def handler(event, deps):
+    return health(deps)

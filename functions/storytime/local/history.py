@@ -103,6 +103,8 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
             if found is not None:
                 self._write(execution_arn, *found[:2], durable=True)
                 moto_patch.forget_execution(execution_arn)
+        except OSError:  # a full disk: the interpreter keeps the execution; its history stays readable there
+            pass
         finally:
             done.set()
 
@@ -121,8 +123,11 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
                     continue
                 with self._lock:
                     if arn in self._running:  # not archived as ended meanwhile
-                        self._write(arn, status, events, durable=False)
-                        self._seen[arn] = entered
+                        try:
+                            self._write(arn, status, events, durable=False)
+                            self._seen[arn] = entered
+                        except OSError:  # a full disk: the next snapshot tries again
+                            pass
             if self._clock() - last_prune > 3600:
                 self.prune()
                 last_prune = self._clock()
@@ -168,9 +173,17 @@ class ArchivingWorkflow(StepFunctionsWorkflow):
             return archived["events"] if archived else []
 
     def wait(self, execution_arn: str, timeout: float = 600) -> str | None:
-        """Block until the execution ends and its history is archived."""
-        with self._lock:
-            done = self._running.get(execution_arn)
-        if done is not None:
-            done.wait(timeout)
-        return self.status(execution_arn)
+        """Block until the execution ends and its history is archived.
+
+        Its ARN is stored with the claim, before it starts: a caller may ask a moment before it exists.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                done = self._running.get(execution_arn)
+            if done is not None:
+                done.wait(max(0.0, deadline - time.monotonic()))
+            status = self.status(execution_arn)
+            if status not in (None, "RUNNING") or time.monotonic() >= deadline:
+                return status
+            time.sleep(0.02)

@@ -34,8 +34,6 @@ from storytime.core.addresses import plain_address
 from storytime.errors import EngineError
 from storytime.objects.files import write_durably
 
-DEFAULT_TO = "reader@localhost"
-
 
 class Outbox:
     def __init__(
@@ -52,7 +50,7 @@ class Outbox:
         self._smtp = _parse_smtp_url(smtp_url) if smtp_url else None
         self.smtp_timeout_seconds = smtp_timeout_seconds
 
-    def send(self, to: str | None, subject: str, body: str) -> Path:
+    def send(self, to: str, subject: str, body: str) -> Path:
         """Write the message to the folder (and SMTP if configured); return the file.
 
         Raises :class:`MalformedRequest` for an unusable recipient address,
@@ -65,13 +63,13 @@ class Outbox:
             self._deliver(message, path)
         return path
 
-    def build(self, to: str | None, subject: str, body: str) -> EmailMessage:
+    def build(self, to: str, subject: str, body: str) -> EmailMessage:
         """The message :meth:`send` would send."""
         # Written with plain \n line ends, like Maildir and mbox files; smtplib
         # converts to CRLF on the wire.
         message = EmailMessage(policy=email.policy.default)
         message["From"] = self.sender
-        message["To"] = plain_address(to if to is not None else DEFAULT_TO, "recipient")
+        message["To"] = plain_address(to, "recipient")  # no address, no e-mail: never a default
         # A subject is one line: fold any line breaks an OCR'd title may carry.
         message["Subject"] = " ".join(str(subject).split())
         message["Date"] = email.utils.formatdate(usegmt=True)

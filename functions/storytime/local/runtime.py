@@ -8,10 +8,13 @@ same :class:`Deps` the handlers get on AWS, with local adapters.
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from storytime.core.records import Status
+from storytime.errors import InsufficientStorage
 from storytime.functions import ENGINE_FUNCTIONS, FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
 from storytime.local.config import LocalSettings
@@ -28,7 +31,7 @@ from storytime.local.services import (
 )
 from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
-from storytime.service.attempts import start_attempt
+from storytime.service.attempts import start_attempt, storage_low, sweep
 from storytime.service.deps import Deps
 from storytime.settings import Settings
 from storytime.statemachine import definition_path, substitute
@@ -56,7 +59,8 @@ def default_engines(data: Path, smtp_url: str | None) -> Engines:
 class LocalRuntime:
     def __init__(self, data: Path, media_base_url: str, engines: Engines | None = None,
                  settings: dict | None = None, smtp_url: str | None = None, resume: bool = True,
-                 local: LocalSettings | None = None):
+                 local: LocalSettings | None = None, sweeper: bool = False,
+                 speech_inline_seconds: float | None = None):
         import boto3
         from moto import mock_aws
 
@@ -77,41 +81,65 @@ class LocalRuntime:
         })
         machine = sfn.create_state_machine(name="storytime", definition=definition, roleArn=ROLE_ARN)
         self.settings = Settings(bucket=BUCKET, table="local", state_machine_arn=machine["stateMachineArn"],
-                                 media_base_url=media_base_url, poll_seconds=0,
-                                 **{"first_reader": "tesseract", **(settings or {})})
+                                 media_base_url=media_base_url,
+                                 **{"poll_seconds": 0, "first_reader": "tesseract", **(settings or {})})
         self.objects = FileObjectStore(self.data / "objects")
         self.records = SqliteRecordStore(self.data / "storytime.db")
         self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history",
                                           retention_days=self.local.history_retention_days)
         self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow,
-                         ocr=self.engines.ocr)
+                         ocr=self.engines.ocr, free_bytes=lambda: shutil.disk_usage(self.data).free)
         self.operations = {
             **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps,
                                 self.slots, ENGINE_FUNCTIONS),
             **rekognition_operations(self.engines.ocr, self.objects, BUCKET, self.slots),
-            **polly_operations(self.engines.speech, self.objects, BUCKET, self.slots),
+            **polly_operations(self.engines.speech, self.objects, BUCKET, self.slots,
+                               inline_seconds=speech_inline_seconds),
             **sns_operations(self.engines.outbox, TOPIC_ARN),
         }
         aws_bridge.install(self.operations)
+        self._stopping = threading.Event()
+        self._sweeper = None
         if resume:
             self.resume_unfinished()
+        if sweeper:
+            self._sweeper = threading.Thread(target=self._sweep_forever, name="sweeper", daemon=True)
+            self._sweeper.start()
+
+    def _sweep_forever(self) -> None:
+        """Pages in flight resume by themselves (after a full disk, a lost execution), not only when polled."""
+        import logging
+
+        while not self._stopping.wait(self.settings.sweep_seconds):
+            try:
+                sweep(self.deps)
+            except Exception:  # a sweep that fails (say, a full disk) is tried again next time
+                logging.getLogger("storytime.sweeper").exception("sweep failed")
 
     def resume_unfinished(self) -> int:
         """After a restart nothing is running: pages that were under way start again, skipping done steps.
 
-        FAILED pages wait for a retrieve (the 60 s fail-over), so a page that
-        always fails is not retried on every start.
+        RETRYING pages wait for the fail-over guard (the sweeper or a retrieve),
+        so a page that always fails is not retried on every start.
         """
         resumed = 0
+        if storage_low(self.deps):
+            return 0  # the sweeper resumes them once there is room
         for record in self.records.unfinished():
             interrupted = record.status in (Status.QUEUED, Status.PROCESSING)
             if not interrupted:
                 continue
             if record.execution_arn is None or self.workflow.status(record.execution_arn) != "RUNNING":
-                resumed += start_attempt(self.deps, record)
+                try:
+                    resumed += start_attempt(self.deps, record)
+                except InsufficientStorage:
+                    break  # the sweeper resumes the rest once there is room
         return resumed
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._sweeper is not None:
+            self._sweeper.join(30)
         self.workflow.close()
         aws_bridge.uninstall(self.operations)
         self._mock.stop()

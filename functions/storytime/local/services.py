@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from storytime.core.language import espeak_voice_for_polly
 from storytime.errors import EngineError, StoredDataMissing, UnreadableImage
 from storytime.local.aws_bridge import ServiceError, streaming
-from storytime.local.engine_slots import EngineSlots, NoSlot
+from storytime.local.engine_slots import EngineSlots, NoSlot, lower_priority
 from storytime.local.rekognition_limits import within_limits
 
 log = logging.getLogger("storytime.local")
@@ -104,22 +104,43 @@ def rekognition_operations(ocr, objects, bucket: str, slots: EngineSlots | None 
                 return within_limits(ocr(data))
         except NoSlot:
             raise _throttled() from None
-        except (EngineError, UnreadableImage) as error:
+        except UnreadableImage as error:  # final: no retry can read it
             raise ServiceError("InvalidImageFormatException", str(error)) from None
+        except EngineError as error:  # the engine crashed or timed out: retryable, as Rekognition's 5xx
+            raise ServiceError("InternalServerError", str(error), 500) from None
 
     return {"rekognition.DetectText": detect_text}
 
 
-def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = None) -> dict:
-    """Start/GetSpeechSynthesisTask -> espeak-ng, writing <prefix><TaskId>.mp3 (or .marks) like Polly.
+def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = None,
+                     inline_seconds: float | None = None) -> dict:
+    """Start/GetSpeechSynthesisTask -> the local speech engine, writing <prefix><TaskId>.mp3 or .marks like Polly.
 
-    Synthesis happens inside Start, so the task is already ``completed`` and
-    the workflow's Choice skips its Wait: no idle polling on one machine.
+    Start waits up to ``inline_seconds`` (None: until done) for the synthesis,
+    so on one machine the task is usually ``completed`` already and the
+    workflow's Choice skips its Wait. A task still running answers
+    ``scheduled`` / ``inProgress`` as Polly does, and the workflow polls
+    (WaitForSpeech -> GetSpeech) until it ends.
     """
     # Recent tasks only: the workflow asks about a task within seconds of starting it.
     tasks: OrderedDict[str, dict] = OrderedDict()
     lock = threading.Lock()
     slots = slots or _unbounded()
+
+    def synthesize(task: dict, text: str, voice: str, output: str, mark_types: list, key: str) -> None:
+        try:
+            if output == "json":
+                # espeak-ng tells sentences only: word marks, where asked for, are not made here.
+                marks = speech.speech_marks(text, voice) if "sentence" in mark_types else []
+                data = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in marks).encode("utf-8")
+                objects.put(key, data, "application/x-json-stream")
+            else:
+                objects.put(key, speech.synthesize_mp3(text, voice), "audio/mpeg")
+            outcome = {"TaskStatus": "completed"}
+        except Exception as error:  # any engine fault is the task's failure, as on Polly
+            outcome = {"TaskStatus": "failed", "TaskStatusReason": f"{type(error).__name__}: {error}"}
+        with lock:
+            task.update(outcome)
 
     def start(params):
         if params.get("OutputS3BucketName") != bucket:
@@ -137,7 +158,7 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
         # Polly's names: <prefix><TaskId>.mp3 for audio, .marks for speech marks.
         key = f"{params.get('OutputS3KeyPrefix', '')}{task_id}.{'marks' if output == 'json' else 'mp3'}"
         task = {
-            "TaskId": task_id, "OutputFormat": output, "TextType": "text",
+            "TaskId": task_id, "TaskStatus": "scheduled", "OutputFormat": output, "TextType": "text",
             "VoiceId": params["VoiceId"], "Engine": params.get("Engine", "standard"),
             "LanguageCode": params.get("LanguageCode", ""), "RequestCharacters": len(params["Text"]),
             "OutputUri": f"https://s3.{REGION}.amazonaws.com/{bucket}/{key}",
@@ -145,33 +166,38 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
         if mark_types:
             task["SpeechMarkTypes"] = list(mark_types)
         voice = espeak_voice_for_polly(params["VoiceId"])
+        slot = slots.take()  # taken here, so a busy machine answers Start as a throttled Polly
         try:
-            with slots.take():
-                if output == "json":
-                    # espeak-ng tells sentences only: word marks, where asked for, are not made here.
-                    marks = speech.speech_marks(params["Text"], voice) if "sentence" in mark_types else []
-                    data = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in marks).encode("utf-8")
-                    objects.put(key, data, "application/x-json-stream")
-                else:
-                    objects.put(key, speech.synthesize_mp3(params["Text"], voice), "audio/mpeg")
-            task["TaskStatus"] = "completed"
+            slot.__enter__()
         except NoSlot:
             raise _throttled() from None
-        except EngineError as error:
-            task.update(TaskStatus="failed", TaskStatusReason=str(error))
         with lock:
             tasks[task_id] = task
             while len(tasks) > KEPT_SPEECH_TASKS:
                 tasks.popitem(last=False)
-        return {"SynthesisTask": dict(task)}
+
+        def run():
+            try:
+                lower_priority(slots.nice)  # this thread starts the engine: it runs below the API
+                synthesize(task, params["Text"], voice, output, mark_types, key)
+            finally:
+                slot.__exit__(None, None, None)
+
+        worker = threading.Thread(target=run, daemon=True, name=f"speech-{task_id[:8]}")
+        worker.start()
+        worker.join(inline_seconds)
+        with lock:
+            return {"SynthesisTask": dict(task)}
 
     def get(params):
         with lock:
             task = tasks.get(params.get("TaskId", ""))
-        if task is None:
-            raise ServiceError("SynthesisTaskNotFoundException",
-                               "The Speech Synthesis task with requested Task ID cannot be found.")
-        return {"SynthesisTask": dict(task)}
+            if task is None:
+                raise ServiceError("SynthesisTaskNotFoundException",
+                                   "The Speech Synthesis task with requested Task ID cannot be found.")
+            if task["TaskStatus"] == "scheduled":
+                task["TaskStatus"] = "inProgress"
+            return {"SynthesisTask": dict(task)}
 
     return {"polly.StartSpeechSynthesisTask": start, "polly.GetSpeechSynthesisTask": get}
 
@@ -181,11 +207,16 @@ def sns_operations(outbox, topic_arn: str) -> dict:
 
     def publish(params):
         if params.get("TopicArn") != topic_arn:
-            raise ServiceError("NotFoundException", "Topic does not exist", 404)
+            raise ServiceError("NotFound", "Topic does not exist", 404)
         attributes = params.get("MessageAttributes") or {}
         recipient = (attributes.get("recipient") or {}).get("StringValue")
+        if not recipient:
+            raise ServiceError("InvalidParameter", "No recipient: storytime never mails a default address.")
         try:
             outbox.send(recipient, params.get("Subject") or "storytime", params["Message"])
+        except OSError as error:  # the outbox folder is full: nothing was written
+            raise ServiceError("InternalError", f"The outbox could not store the message: {error}",
+                               500) from None
         except EngineError as error:
             # The .eml is in the outbox; only the SMTP copy failed. Publishing
             # again would write the message twice, so report and carry on.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-from storytime.errors import StoredDataMissing
+from storytime.errors import InsufficientStorage, StoredDataMissing
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -43,7 +46,12 @@ class FileObjectStore:
         return Path(path)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        write_durably(self.path(key), data)
+        try:
+            write_durably(self.path(key), data)
+        except OSError as error:
+            if error.errno in _FULL:  # write_durably left nothing behind
+                raise InsufficientStorage("The data folder is full.") from None
+            raise
 
     def get(self, key: str) -> bytes:
         try:

@@ -1,4 +1,4 @@
-"""Records in DynamoDB: conditional writes make create and claim atomic."""
+"""Records in DynamoDB: conditional writes make create, claim and every status change atomic."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from decimal import Decimal
 import boto3
 from boto3.dynamodb.conditions import Attr
 
-from storytime.core.records import FINISHED, Record, Status
-from storytime.errors import NotFound
+from storytime.core.records import UNFINISHED, Record, Status
+from storytime.errors import NotFound, TooManyRecipients
+from storytime.records.port import GUARDED_FIELDS
+
+_NOTICE = "notice#"  # notice ledger items share the table, keyed apart from page ids (64 hex chars)
 
 
 def _to_dynamo(item: dict) -> dict:
-    # DynamoDB takes Decimal, not float.
-    return json.loads(json.dumps(item), parse_float=Decimal)
+    # DynamoDB takes Decimal, not float; recipients are a string set (ADD keeps it duplicate-free).
+    recipients = item.pop("recipients", None)
+    converted = json.loads(json.dumps(item), parse_float=Decimal)
+    if recipients:
+        converted["recipients"] = set(recipients)
+    return converted
 
 
 def _from_dynamo(item: dict) -> dict:
@@ -24,11 +31,15 @@ def _from_dynamo(item: dict) -> dict:
             return int(value) if value == value.to_integral_value() else float(value)
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
+        if isinstance(value, list | set):
             return [plain(v) for v in value]
         return value
 
     return plain(item)
+
+
+def _unfinished() -> Attr:
+    return Attr("status").is_in([str(s) for s in UNFINISHED])
 
 
 class DynamoRecordStore:
@@ -71,23 +82,64 @@ class DynamoRecordStore:
         return Record.from_item(_from_dynamo(answer["Attributes"]))
 
     def update(self, record_id: str, **changes) -> Record:
+        if GUARDED_FIELDS & set(changes):
+            raise TypeError(f"only conditional writes change {sorted(GUARDED_FIELDS & set(changes))}")
         try:
             return self._update(record_id, changes, Attr("id").exists())
         except self._conditional_failed:
             raise NotFound(f"No page with id {record_id}.") from None
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float) -> bool:
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
         changes = {"status": Status.PROCESSING, "attempts": seen_attempts + 1, "attempt_at": now,
-                   "error": None, "cause": None}
+                   "execution_arn": execution_arn, "error": None, "cause": None}
         try:
-            self._update(record_id, changes, Attr("attempts").eq(seen_attempts))
+            self._update(record_id, changes, Attr("attempts").eq(seen_attempts) & _unfinished())
+            return True
+        except self._conditional_failed:
+            return False
+
+    def finish(self, record_id: str, status: str, execution_arn: str, **changes) -> Record | None:
+        status = Status(status)
+        if status in (Status.COMPLETE, Status.NO_TEXT):
+            condition = _unfinished()
+        elif status in (Status.FAILED, Status.RETRYING):
+            condition = Attr("status").eq(str(Status.PROCESSING)) & Attr("execution_arn").eq(execution_arn)
+        else:
+            raise ValueError(f"not an outcome: {status}")
+        try:
+            return self._update(record_id, {**changes, "status": status, "execution_arn": execution_arn}, condition)
+        except self._conditional_failed:
+            return None
+
+    def add_recipient(self, record_id: str, address: str, limit: int) -> Record | None:
+        room = Attr("recipients").not_exists() | Attr("recipients").size().lt(limit) | \
+            Attr("recipients").contains(address)
+        try:
+            answer = self._table.update_item(
+                Key={"id": record_id}, UpdateExpression="ADD #recipients :address",
+                ConditionExpression=Attr("id").exists() & _unfinished() & room,
+                ExpressionAttributeNames={"#recipients": "recipients"},
+                ExpressionAttributeValues={":address": {address}}, ReturnValues="ALL_NEW")
+        except self._conditional_failed:
+            current = self.get(record_id)
+            if current is None:
+                raise NotFound(f"No page with id {record_id}.") from None
+            if current.finished:
+                return None
+            raise TooManyRecipients(f"{limit} addresses already wait for this page.") from None
+        return Record.from_item(_from_dynamo(answer["Attributes"]))
+
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
+        try:
+            self._table.put_item(
+                Item=_to_dynamo({"id": f"{_NOTICE}{record_id}#{address}", "at": now}),
+                ConditionExpression=Attr("id").not_exists() | Attr("at").lte(Decimal(str(now - every_seconds))))
             return True
         except self._conditional_failed:
             return False
 
     def unfinished(self) -> list[Record]:
-        done = [str(s) for s in FINISHED]
-        scan = {"FilterExpression": ~Attr("status").is_in(done)}
+        scan = {"FilterExpression": _unfinished()}
         records, page = [], self._table.scan(**scan)
         while True:
             records += [Record.from_item(_from_dynamo(i)) for i in page.get("Items", [])]

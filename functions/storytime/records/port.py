@@ -1,10 +1,21 @@
-"""Where page records live. Implementations: ``sqlite`` (local), ``dynamodb`` (AWS)."""
+"""Where page records live. Implementations: ``sqlite`` (local), ``dynamodb`` (AWS).
+
+Every write that changes a status is conditional, so terminal states stay
+terminal and a stale attempt cannot overwrite a newer one:
+
+* ``claim_attempt``: only from an unfinished status, only if nobody claimed first;
+* ``finish`` COMPLETE / NO_TEXT: only from an unfinished status;
+* ``finish`` FAILED / RETRYING: only from PROCESSING of the same execution.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from storytime.core.records import Record
+
+# Fields only the conditional writes below may change.
+GUARDED_FIELDS = frozenset({"status", "attempts", "attempt_at", "execution_arn", "recipients"})
 
 
 class RecordStore(Protocol):
@@ -17,12 +28,25 @@ class RecordStore(Protocol):
     def get(self, record_id: str) -> Record | None: ...
 
     def update(self, record_id: str, **changes) -> Record:
-        """Set fields on an existing record and return it as stored."""
+        """Set fields (none of GUARDED_FIELDS) on an existing record and return it as stored."""
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float) -> bool:
-        """Start attempt ``seen_attempts + 1`` if nobody else has (compare-and-set).
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
+        """Start attempt ``seen_attempts + 1`` if nobody else has and the page is unfinished.
 
-        Sets status PROCESSING, ``attempt_at`` = now and clears the last error.
+        Sets status PROCESSING, ``attempt_at`` = now and the execution that will
+        run it (named before it starts), and clears the last error.
         """
+
+    def finish(self, record_id: str, status: str, execution_arn: str, **changes) -> Record | None:
+        """Record an outcome under the conditions above; the stored record, or None when refused."""
+
+    def add_recipient(self, record_id: str, address: str, limit: int) -> Record | None:
+        """Add an address to tell when the page ends; None when it has already ended.
+
+        Raises TooManyRecipients when ``limit`` addresses already wait.
+        """
+
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
+        """True (and remembered) unless ``address`` was told about this page within ``every_seconds``."""
 
     def unfinished(self) -> list[Record]: ...

@@ -1,23 +1,36 @@
-"""Records in SQLite: one row per page, durable before each call returns."""
+"""Records in SQLite: one row per page, durable before each call returns.
+
+Each conditional write reads and writes inside one ``BEGIN IMMEDIATE``
+transaction, so it is atomic across threads and processes alike.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-from storytime.core.records import FINISHED, Record, Status
-from storytime.errors import NotFound
+from storytime.core.records import FINISHED, UNFINISHED, Record, Status, outcome_allowed
+from storytime.errors import InsufficientStorage, NotFound, TooManyRecipients
+from storytime.records.port import GUARDED_FIELDS
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    item TEXT NOT NULL
-)
-"""
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS records (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        item TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS notices (
+        page_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (page_id, address)
+    )""",
+]
+_FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
 
 
 class SqliteRecordStore:
@@ -27,14 +40,34 @@ class SqliteRecordStore:
         self._lock = threading.Lock()
         # One connection shared by the server's threads, serialised by a lock:
         # writes are tiny, and SQLite allows one writer anyway.
-        self._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            self._db.execute(statement)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @contextmanager
+    def _transaction(self):
+        """One atomic read-check-write; a full disk is InsufficientStorage, and nothing is half written."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorcode", None) in _FULL or "full" in str(error):
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise InsufficientStorage("The data folder is full.") from None
+                raise
 
     def _write(self, record: Record, *, insert: bool) -> int:
         item = record.to_item()
@@ -50,7 +83,7 @@ class SqliteRecordStore:
         return Record.from_item(json.loads(row[0])) if row else None
 
     def create(self, record: Record) -> bool:
-        with self._lock:
+        with self._transaction():
             return self._write(record, insert=True) == 1
 
     def get(self, record_id: str) -> Record | None:
@@ -58,7 +91,9 @@ class SqliteRecordStore:
             return self._read(record_id)
 
     def update(self, record_id: str, **changes) -> Record:
-        with self._lock:
+        if GUARDED_FIELDS & set(changes):
+            raise TypeError(f"only conditional writes change {sorted(GUARDED_FIELDS & set(changes))}")
+        with self._transaction():
             current = self._read(record_id)
             if current is None:
                 raise NotFound(f"No page with id {record_id}.")
@@ -66,21 +101,56 @@ class SqliteRecordStore:
             self._write(updated, insert=False)
             return updated
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float) -> bool:
-        with self._lock:
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
+        with self._transaction():
             current = self._read(record_id)
-            if current is None or current.attempts != seen_attempts:
+            if current is None or current.attempts != seen_attempts or current.status in FINISHED:
                 return False
-            claimed = current.with_changes(
-                status=Status.PROCESSING, attempts=seen_attempts + 1, attempt_at=now, error=None, cause=None
-            )
-            self._write(claimed, insert=False)
+            self._write(current.with_changes(status=Status.PROCESSING, attempts=seen_attempts + 1, attempt_at=now,
+                                             execution_arn=execution_arn, error=None, cause=None), insert=False)
+            return True
+
+    def finish(self, record_id: str, status: str, execution_arn: str, **changes) -> Record | None:
+        status = Status(status)
+        with self._transaction():
+            current = self._read(record_id)
+            if current is None or not outcome_allowed(current, status, execution_arn):
+                return None
+            finished = current.with_changes(status=status, execution_arn=execution_arn, **changes)
+            self._write(finished, insert=False)
+            return finished
+
+    def add_recipient(self, record_id: str, address: str, limit: int) -> Record | None:
+        with self._transaction():
+            current = self._read(record_id)
+            if current is None:
+                raise NotFound(f"No page with id {record_id}.")
+            if current.status in FINISHED:
+                return None
+            if address in current.recipients:
+                return current
+            if len(current.recipients) >= limit:
+                raise TooManyRecipients(f"{limit} addresses already wait for this page.")
+            added = current.with_changes(recipients=(*current.recipients, address))
+            self._write(added, insert=False)
+            return added
+
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
+        with self._transaction():
+            row = self._db.execute("SELECT at FROM notices WHERE page_id = ? AND address = ?",
+                                   (record_id, address)).fetchone()
+            if row is not None and row[0] > now - every_seconds:
+                return False
+            self._db.execute("INSERT INTO notices (page_id, address, at) VALUES (?, ?, ?) "
+                             "ON CONFLICT(page_id, address) DO UPDATE SET at = excluded.at",
+                             (record_id, address, now))
             return True
 
     def unfinished(self) -> list[Record]:
-        done = tuple(str(s) for s in FINISHED)
+        waiting = tuple(str(s) for s in UNFINISHED)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT item FROM records WHERE status NOT IN ({','.join('?' * len(done))})", done
+                f"SELECT item FROM records WHERE status IN ({','.join('?' * len(waiting))})", waiting
             ).fetchall()
         return [Record.from_item(json.loads(r[0])) for r in rows]
+

@@ -1,41 +1,56 @@
-"""Starting (and starting again) the workflow for a page."""
+"""Starting (and starting again) the workflow for a page, with an end."""
 
 from __future__ import annotations
 
 import uuid
 
 from storytime.core.records import Record
+from storytime.errors import InsufficientStorage
 from storytime.service.deps import Deps
 
 
-def execution_input(deps: Deps, record: Record, recipient: str | None) -> dict:
+def execution_input(deps: Deps, record: Record, recipient: str | None = None) -> dict:
+    """``recipient`` only for a finished page told again; a run's recipients live on the record."""
     return {
         "id": record.id,
         "imageKey": record.image_key,
-        "recipient": recipient or record.recipient,
+        "recipient": recipient,
         "config": {"pollSeconds": deps.settings.poll_seconds, "reader": deps.settings.first_reader},
     }
 
 
-def start_attempt(deps: Deps, record: Record, recipient: str | None = None) -> bool:
+def start_attempt(deps: Deps, record: Record) -> bool:
     """Run the page through the workflow once more, unless someone else just did.
 
     The compare-and-set on ``attempts`` means one execution per attempt even
-    when many requests notice a stuck page at the same moment. Execution names
-    (``<id>-<attempt>``, 66-70 chars) stay unique as AWS requires.
+    when many requests notice a stuck page at the same moment. The execution
+    is named (``<id>-<attempt>``, 66-70 chars, unique as AWS requires) and its
+    ARN stored with the claim, before it starts: a crash in between leaves a
+    record pointing at an execution that is running or that never existed,
+    never one running unseen beside the next.
     """
-    if not deps.records.claim_attempt(record.id, record.attempts, deps.clock()):
-        return False
     name = f"{record.id}-{record.attempts + 1}"
-    arn = deps.workflow.start(name, execution_input(deps, record, recipient))
-    deps.records.update(record.id, execution_arn=arn)
+    if not deps.records.claim_attempt(record.id, record.attempts, deps.clock(), deps.workflow.execution_arn(name)):
+        return False
+    deps.workflow.start(name, execution_input(deps, record))
     return True
 
 
-def renotify(deps: Deps, record: Record, recipient: str | None) -> str:
-    """A finished page sent again: the workflow's cached path tells the person, nothing is redone."""
+def tell_again(deps: Deps, record: Record, recipient: str) -> str | None:
+    """A finished page sent again with an address: one notice per address per page per day.
+
+    Returns the notifying execution's ARN, or None when nothing is to be sent
+    (then nothing is started at all).
+    """
+    if not deps.records.claim_notice(record.id, recipient, deps.clock(), deps.settings.renotify_after_seconds):
+        return None
     name = f"{record.id}-n{uuid.uuid4().hex[:8]}"
     return deps.workflow.start(name, execution_input(deps, record, recipient))
+
+
+def storage_low(deps: Deps) -> bool:
+    free = deps.free_bytes()
+    return free is not None and free < deps.settings.min_free_bytes
 
 
 def is_stuck(deps: Deps, record: Record) -> bool:
@@ -45,3 +60,18 @@ def is_stuck(deps: Deps, record: Record) -> bool:
     if deps.clock() - record.last_activity() <= deps.settings.stale_after_seconds:
         return False
     return record.execution_arn is None or deps.workflow.status(record.execution_arn) != "RUNNING"
+
+
+def redrive_if_stuck(deps: Deps, record: Record) -> bool:
+    """Fail-over: start a stuck page again, unless the disk is too full for it to get anywhere."""
+    if not is_stuck(deps, record) or storage_low(deps):
+        return False
+    try:
+        return start_attempt(deps, record)
+    except InsufficientStorage:
+        return False
+
+
+def sweep(deps: Deps) -> int:
+    """Re-drive every stuck page: what a poll would do, without anyone polling."""
+    return sum(redrive_if_stuck(deps, record) for record in deps.records.unfinished())

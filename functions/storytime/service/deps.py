@@ -22,3 +22,5 @@ class Deps:
     # The Tesseract reader (image bytes -> DetectText-shaped answer); only the
     # ReadPage step needs it, so only its entry points build one.
     ocr: Callable[[bytes], dict] | None = None
+    # Free bytes where pages are stored; None where storage does not fill up (S3).
+    free_bytes: Callable[[], int | None] = field(default=lambda: None)

@@ -15,7 +15,7 @@ from storytime.core.reading import read_page
 from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key, timings_key
 from storytime.core.speakable import speakable
 from storytime.core.timings import join_marks, parse_marks
-from storytime.errors import NotFound, TextTooLong
+from storytime.errors import AttemptsExhausted, NotFound, TextTooLong, classify
 from storytime.service.deps import Deps
 
 log = logging.getLogger("storytime.pipeline")
@@ -29,13 +29,22 @@ def _record(deps: Deps, page_id: str):
 
 
 def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
-    """Which steps are already done, so a duplicate or a re-run skips them."""
+    """Which steps are already done, so a duplicate or a re-run skips them.
+
+    ``recipient`` is set only when a finished page is sent again: the cached
+    path tells that one address. An attempt beyond the allowed re-drives (the
+    ones before it ended without recording anything, say in crashes) ends the
+    page here, through RecordFailure.
+    """
     record = _record(deps, page_id)
     progress = {"stage": "NEW", "notice": None, "textKey": record.text_key, "ocrKey": record.ocr_key,
                 "language": record.language, "characters": record.characters}
     if record.finished:
-        told = notice(record, recipient, deps.settings.media_base_url, deps.settings.public_url)
+        told = notice(record, [recipient] if recipient else [], deps.settings.media_base_url,
+                      deps.settings.public_url)
         progress.update(stage=str(record.status), notice=told)
+    elif record.attempts > 1 + deps.settings.max_redrives:
+        raise AttemptsExhausted(f"attempt {record.attempts} of a page allowed {1 + deps.settings.max_redrives}")
     elif record.text_key:
         progress["stage"] = "TEXT"
     elif record.ocr_key:
@@ -142,12 +151,31 @@ def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
     return {"audioKey": key, "bytes": len(audio)}
 
 
-def record_outcome(deps: Deps, page_id: str, outcome: str, recipient: str | None, execution_arn: str,
+def record_outcome(deps: Deps, page_id: str, outcome: str, execution_arn: str,
                    audio: str | None = None, error: dict | None = None) -> dict:
-    changes = {"status": Status(outcome), "execution_arn": execution_arn}
+    """Record how this execution's attempt ended; the notice says whom to tell (maybe nobody).
+
+    A failure is final when its class says re-driving cannot help, or when
+    this was the last allowed attempt; otherwise the page waits to be re-driven
+    (RETRYING) and nobody is told yet: one failure e-mail per page, not per attempt.
+    """
+    now = deps.clock()
     if outcome == Status.FAILED:
-        changes.update(error=(error or {}).get("Error"), cause=(error or {}).get("Cause"))
+        name, cause = (error or {}).get("Error"), (error or {}).get("Cause")
+        last_try = _record(deps, page_id).attempts >= 1 + deps.settings.max_redrives
+        final = classify(name).final or last_try
+        status = Status.FAILED if final else Status.RETRYING
+        record = deps.records.finish(page_id, status, execution_arn, error=name, cause=cause,
+                                     completed_at=now if final else None)
     else:
-        changes.update(completed_at=deps.clock(), audio_key=audio)
-    record = deps.records.update(page_id, **changes)
-    return notice(record, recipient, deps.settings.media_base_url, deps.settings.public_url)
+        record = deps.records.finish(page_id, outcome, execution_arn, completed_at=now, audio_key=audio)
+    if record is None or not record.finished:
+        # Refused (the page ended, or a newer attempt holds it) or to be re-driven: nothing to tell.
+        return notice(record, [], deps.settings.media_base_url) if record else skipped(outcome)
+    told = [a for a in record.recipients
+            if deps.records.claim_notice(page_id, a, now, deps.settings.renotify_after_seconds)]
+    return notice(record, told, deps.settings.media_base_url, deps.settings.public_url)
+
+
+def skipped(outcome: str) -> dict:
+    return {"status": str(outcome), "subject": "", "message": "", "recipients": []}

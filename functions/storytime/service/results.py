@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from storytime.core.content_id import is_content_id
 from storytime.core.events import public_events
-from storytime.core.notices import result_link, result_view, step
+from storytime.core.notices import failure_status, result_link, result_view, step
 from storytime.core.records import Record, Status
 from storytime.errors import MalformedId, NotFound
 from storytime.service.answers import Answer
-from storytime.service.attempts import is_stuck, start_attempt
+from storytime.service.attempts import redrive_if_stuck, storage_low
 from storytime.service.deps import Deps
 
 
@@ -21,37 +21,38 @@ def load(deps: Deps, record_id: str) -> Record:
     return record
 
 
-def finished_answer(deps: Deps, record: Record) -> Answer:
+def final_answer(deps: Deps, record: Record) -> Answer:
+    """A finished page: 200 COMPLETE, 422 NO_TEXT, 422 or 500 FAILED with its code. Never changes again."""
     text = deps.objects.get(record.text_key).decode("utf-8") if record.text_key else None
-    return Answer(200, result_view(record, text, deps.settings.media_base_url, deps.settings.public_url))
+    view = result_view(record, text, deps.settings.media_base_url, deps.settings.public_url)
+    if record.status is Status.COMPLETE:
+        return Answer(200, view)
+    if record.status is Status.NO_TEXT:
+        return Answer(422, {"error": "NO_TEXT", **view})
+    return Answer(failure_status(record), view)
 
 
 def pending_answer(deps: Deps, record: Record) -> Answer:
-    """503 while the page is worked on; a stuck or failed page is started again."""
-    if is_stuck(deps, record):
-        start_attempt(deps, record)
+    """503 while the page is worked on; a stuck page (or a retryable failure) is started again."""
+    if redrive_if_stuck(deps, record):
         record = deps.records.get(record.id)
-        retry_after = deps.settings.stale_after_seconds
         message = "The last attempt did not finish; storytime has started it again."
+        retry_after = deps.settings.stale_after_seconds
+    elif record.status is Status.RETRYING or storage_low(deps):
+        message = "The last attempt failed; storytime will try again shortly."
+        retry_after = deps.settings.stale_after_seconds
     else:
-        retry_after = deps.settings.fresh_retry_after_seconds
-        if record.status is Status.FAILED:
-            retry_after = deps.settings.stale_after_seconds
         message = "The page is still being read."
+        retry_after = deps.settings.fresh_retry_after_seconds
     body = {"id": record.id, "status": str(record.status), "step": step(record), "message": message,
             "links": {"result": result_link(deps.settings.public_url, record.id)}}
-    if record.status is Status.FAILED:
-        body["error"] = {"error": record.error}  # the code only: a cause may be a stack trace
     return Answer(503, body, {"Retry-After": str(retry_after)})
 
 
 def retrieve(deps: Deps, record_id: str) -> Answer:
     record = load(deps, record_id)
-    if record.status is Status.COMPLETE:
-        return finished_answer(deps, record)
-    if record.status is Status.NO_TEXT:
-        view = finished_answer(deps, record).body
-        return Answer(422, {"error": "NO_TEXT", **view})
+    if record.finished:
+        return final_answer(deps, record)
     return pending_answer(deps, record)
 
 

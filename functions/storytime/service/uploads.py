@@ -9,20 +9,31 @@ from storytime.core.content_id import content_id
 from storytime.core.images import prepare_upload
 from storytime.core.notices import result_link
 from storytime.core.records import Record, Status, image_key
+from storytime.errors import InsufficientStorage
 from storytime.service.answers import Answer
-from storytime.service.attempts import renotify, start_attempt
+from storytime.service.attempts import start_attempt, storage_low, tell_again
 from storytime.service.deps import Deps
-from storytime.service.results import finished_answer, pending_answer
+from storytime.service.results import final_answer, pending_answer
 
 
 def accepted(record: Record, public_url: str) -> dict:
     return {"id": record.id, "status": str(record.status), "links": {"result": result_link(public_url, record.id)}}
 
 
+def finished_duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
+    """Answered from the stored result; an address is told at most once a day, no address: nobody."""
+    arn = tell_again(deps, record, recipient) if recipient else None
+    return replace(final_answer(deps, record), execution_arn=arn)
+
+
 def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
     if record.finished:
-        arn = renotify(deps, record, recipient)
-        return replace(finished_answer(deps, record), execution_arn=arn)
+        return finished_duplicate(deps, record, recipient)
+    if recipient:
+        waiting = deps.records.add_recipient(record.id, recipient, deps.settings.max_recipients)
+        if waiting is None:  # it ended just now: told like any finished page
+            return finished_duplicate(deps, deps.records.get(record.id), recipient)
+        record = waiting
     pending = pending_answer(deps, record)  # also restarts a stuck page
     body = {key: pending.body[key] for key in ("id", "status", "links")}
     return Answer(202, body, {"Retry-After": pending.headers["Retry-After"]})
@@ -38,15 +49,26 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
         # These exact bytes passed validation when they first came: answer at once.
         return duplicate(deps, existing, recipient)
     image = prepare_upload(data, declared_type, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+    if storage_low(deps):
+        raise InsufficientStorage("storytime is short of space for new pages; try again later.")
     # Image first, then the record: a record never points at a missing image.
     # Same bytes -> same key, so racing uploads write identical objects.
     key = image_key(page_id, image.extension)
     deps.objects.put(key, image.data, image.content_type)
     record = Record(id=page_id, status=Status.QUEUED, image_key=key, image_type=image.content_type,
-                    created_at=deps.clock(), recipient=recipient)
-    if not deps.records.create(record):
+                    created_at=deps.clock(), recipients=(recipient,) if recipient else ())
+    try:
+        created = deps.records.create(record)
+    except InsufficientStorage:
+        if deps.records.get(page_id) is None:
+            deps.objects.delete(key)  # nothing partial: no image without its record
+        raise
+    if not created:
         return duplicate(deps, deps.records.get(page_id), recipient)
-    start_attempt(deps, record, recipient)
+    try:
+        start_attempt(deps, record)
+    except InsufficientStorage:
+        pass  # stored and QUEUED: the sweeper starts it when there is room
     started = deps.records.get(page_id)
     return Answer(202, accepted(started, settings.public_url), {"Retry-After": str(settings.fresh_retry_after_seconds)},
                   execution_arn=started.execution_arn)

@@ -6,8 +6,11 @@ from typing import Protocol
 
 
 class Workflow(Protocol):
+    def execution_arn(self, name: str) -> str:
+        """The ARN an execution named ``name`` gets, known before it starts."""
+
     def start(self, name: str, payload: dict) -> str:
-        """Start an execution named ``name``; return its ARN."""
+        """Start an execution named ``name``; return its ARN. Starting the same name again is no error."""
 
     def status(self, execution_arn: str) -> str | None:
         """RUNNING, SUCCEEDED, FAILED, ... or None when the engine has no such execution."""

@@ -17,10 +17,18 @@ class StepFunctionsWorkflow:
         self.state_machine_arn = state_machine_arn
         self._sfn = client or boto3.client("stepfunctions")
 
+    def execution_arn(self, name: str) -> str:
+        # arn:aws:states:<region>:<account>:stateMachine:<machine> -> ...:execution:<machine>:<name>
+        head, _, machine = self.state_machine_arn.rpartition(":stateMachine:")
+        return f"{head}:execution:{machine}:{name}"
+
     def start(self, name: str, payload: dict) -> str:
-        answer = self._sfn.start_execution(
-            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(payload)
-        )
+        try:
+            answer = self._sfn.start_execution(
+                stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(payload)
+            )
+        except self._sfn.exceptions.ExecutionAlreadyExists:
+            return self.execution_arn(name)  # started before a crash: the claim named it first
         return answer["executionArn"]
 
     def status(self, execution_arn: str) -> str | None:
