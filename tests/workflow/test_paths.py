@@ -40,10 +40,12 @@ def test_rekognition_reads_first_where_configured(rekognition_runtime, engines):
 
 def test_an_execution_input_without_a_reader_reads_with_rekognition(runtime, engines):
     # Executions started before the setting existed carry no config.reader.
-    photo = page_photo(9)
-    _, record, _ = run_page(runtime, photo)
-    runtime.records.update(record.id, status="PROCESSING", text_key=None, ocr_key=None, audio_key=None,
-                           completed_at=None)
+    from storytime.core.records import Record, Status
+
+    record = Record(id="9" * 64, status=Status.QUEUED, image_key="images/9.png", image_type="image/png",
+                    created_at=1.0)
+    runtime.objects.put(record.image_key, page_photo(9), "image/png")
+    runtime.records.create(record)
     arn = runtime.workflow.start("no-reader", {"id": record.id, "imageKey": record.image_key,
                                                "recipient": None, "config": {"pollSeconds": 0}})
     runtime.workflow.wait(arn)
