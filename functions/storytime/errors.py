@@ -90,6 +90,7 @@ class NotFound(StorytimeError):
 class PageError(StorytimeError):
     """A page's workflow failed. ``message`` is what a person is told (never the cause)."""
 
+    code = "PAGE_FAILED"
     final = False
     message = "Something went wrong while reading this page aloud."
 
@@ -130,6 +131,7 @@ class InsufficientStorage(RetryableError):
 
 
 class FinalError(PageError):
+    code = "PAGE_REFUSED"
     final = True
     status = 422
 
