@@ -1,0 +1,77 @@
+"""The execution is named and stored with the claim, before it starts: a crash between the two
+never leads to two executions of one page."""
+
+import pytest
+from storytime.local.runtime import Engines, LocalRuntime
+from storytime.service.results import retrieve
+from storytime.service.uploads import accept_upload
+
+from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr, page_photo
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.fixture
+def gated(tmp_path):
+    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
+    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    yield rt, engines
+    engines.ocr.gate.set()
+    rt.close()
+
+
+def executions(rt):
+    return rt.workflow._sfn.list_executions(stateMachineArn=rt.settings.state_machine_arn)["executions"]
+
+
+def test_a_crash_right_after_the_start_leaves_the_running_execution_on_the_record(gated, monkeypatch):
+    """Issue 6: the ARN was stored only after the start, so a crash in between let a second execution run."""
+    rt, engines = gated
+    start = rt.workflow.start
+
+    def start_then_crash(name, payload):
+        start(name, payload)
+        raise Crash("the process died here")
+
+    monkeypatch.setattr(rt.workflow, "start", start_then_crash)
+    with pytest.raises(Crash):
+        accept_upload(rt.deps, page_photo(60), "image/png", "ann@example.com")
+    monkeypatch.setattr(rt.workflow, "start", start)
+    [running] = executions(rt)
+    assert engines.ocr.entered.wait(30)
+    record = rt.records.get(running["name"].rsplit("-", 1)[0])
+    assert record.execution_arn == running["executionArn"]
+
+    rt.deps.clock = lambda: record.attempt_at + 3600
+    assert retrieve(rt.deps, record.id).status == 503
+    assert len(executions(rt)) == 1 and rt.records.get(record.id).attempts == 1  # it is running: left alone
+    engines.ocr.gate.set()
+    assert rt.workflow.wait(record.execution_arn) == "SUCCEEDED"
+    assert rt.records.get(record.id).status == "COMPLETE"
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"] and engines.ocr.calls == 1
+
+
+def test_a_crash_between_the_claim_and_the_start_is_started_once_after_the_guard(gated, monkeypatch):
+    rt, engines = gated
+    engines.ocr.gate.set()
+    start = rt.workflow.start
+
+    def crash(name, payload):
+        raise Crash("the process died before starting anything")
+
+    monkeypatch.setattr(rt.workflow, "start", crash)
+    with pytest.raises(Crash):
+        accept_upload(rt.deps, page_photo(61), "image/png")
+    monkeypatch.setattr(rt.workflow, "start", start)
+    [record] = rt.records.unfinished()
+    assert record.execution_arn.endswith(f"{record.id}-1") and executions(rt) == []
+
+    assert retrieve(rt.deps, record.id).status == 503 and executions(rt) == []  # within the guard
+    rt.deps.clock = lambda: record.attempt_at + 61
+    for _ in range(3):
+        retrieve(rt.deps, record.id)
+    [only] = executions(rt)
+    assert only["name"] == f"{record.id}-2"
+    assert rt.workflow.wait(only["executionArn"]) == "SUCCEEDED" and engines.ocr.calls == 1
