@@ -146,7 +146,7 @@ def soak(work: Path, data: Path) -> int:
                 stats["tried"] += 1
             try:
                 status, answer = request("POST", "/upload", server.port, body, {"Content-Type": kind})
-            except OSError:
+            except (OSError, http.client.HTTPException):  # killed mid-answer: try again, as a phone would
                 with count:
                     stats["unreachable"] += 1
                 time.sleep(0.5)
@@ -168,7 +168,8 @@ def soak(work: Path, data: Path) -> int:
         rng = random.Random(66)
         fill_at = rng.randrange(3, KILLS - 2)
         for k in range(KILLS):
-            time.sleep(rng.uniform(1.0, 5.0))
+            if stop.wait(rng.uniform(1.0, 5.0)):
+                return
             with server.lock:
                 server.kill()
                 stats["kills"] += 1
@@ -177,20 +178,27 @@ def soak(work: Path, data: Path) -> int:
                 ballast = fill(data)
                 stats["disk_full"] += 1
                 time.sleep(1)
-                status, _ = request("GET", "/health", server.port)
-                stats["health_503"] += status == 503
+                try:
+                    stats["health_503"] += request("GET", "/health", server.port)[0] == 503
+                except (OSError, http.client.HTTPException):
+                    pass
                 time.sleep(rng.uniform(3.0, 6.0))
                 ballast.unlink()
-        stop.set()
 
     started = time.monotonic()
-    killer = threading.Thread(target=faults)
+    killer = threading.Thread(target=faults, daemon=True)
     killer.start()
     order = [n for n in range(UPLOADS)]
     random.Random(16).shuffle(order)
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        list(pool.map(upload, order))
-    killer.join()
+    try:
+        with ThreadPoolExecutor(CONCURRENCY) as pool:
+            list(pool.map(upload, order))
+        killer.join()
+    except BaseException:
+        stop.set()
+        killer.join()
+        server.kill()
+        raise
 
     # Nobody polls now: the pages in flight finish by themselves.
     db = data / "storytime.db"

@@ -33,9 +33,10 @@ def real_service(tmp_path_factory):
     runtime.close()
 
 
-def read_aloud(client: Client, photo: bytes, content_type: str, timeout: float = 240) -> tuple[int, dict]:
+def read_aloud(client: Client, photo: bytes, content_type: str, timeout: float = 240,
+               email: str | None = None) -> tuple[int, dict]:
     """Upload, then poll the result the way a person's app would (Retry-After honoured, capped)."""
-    status, _, body = client.upload(photo, content_type)
+    status, _, body = client.upload(photo, content_type, path=f"/upload?email={email}" if email else "/upload")
     assert status in (200, 202), body
     deadline = time.time() + timeout
     while True:

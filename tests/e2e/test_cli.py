@@ -20,7 +20,7 @@ def storytime(*args, data):
 def test_read_then_history(tmp_path):
     out = tmp_path / "page.mp3"
     photo = FIXTURES / "tesseract_phototest.png"
-    read = storytime("read", str(photo), "-o", str(out), data=tmp_path / "data")
+    read = storytime("read", str(photo), "-o", str(out), "--email", "ann@example.com", data=tmp_path / "data")
 
     assert read.returncode == 0, read.stderr
     assert cer(truth("tesseract_phototest.png"), read.stdout) <= 0.05
@@ -36,10 +36,13 @@ def test_read_then_history(tmp_path):
     assert any("TaskStateEntered" in line and "ReadPage" in line for line in lines)
     assert "ExecutionSucceeded" in lines[-1]
 
-    again = storytime("read", str(photo), data=tmp_path / "data")
+    outbox = tmp_path / "data" / "outbox"
+    quiet = storytime("read", str(photo), data=tmp_path / "data")  # no address: nothing to send, nothing started
+    assert quiet.returncode == 0 and "already read" in quiet.stderr and "LoadProgress" not in quiet.stderr
+    again = storytime("read", str(photo), "--email", "bob@example.com", data=tmp_path / "data")
     assert again.returncode == 0 and "already read" in again.stderr
     assert "AlreadyFinished" in again.stderr and "ReadPage" not in again.stderr
-    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 2
+    assert sorted("bob@" in p.read_text() for p in outbox.glob("*.eml")) == [False, True]
 
 
 def test_read_refuses_a_file_that_is_not_an_image(tmp_path):

@@ -102,10 +102,11 @@ def test_heic_photo_is_accepted(real_service):
 
 def test_photo_without_text_answers_no_text(real_service):
     runtime, client = real_service
-    status, result = read_aloud(client, fixture("darknet_eagle.jpg"), "image/jpeg")
+    status, result = read_aloud(client, fixture("darknet_eagle.jpg"), "image/jpeg", email="ann@example.com")
     assert status == 422 and result["status"] == "NO_TEXT"
     runtime.workflow.wait(result["executionArn"])  # the notice follows the record
-    assert any("no text" in p.read_text().lower() for p in (runtime.data / "outbox").glob("*.eml"))
+    told = [p.read_text() for p in (runtime.data / "outbox").glob("*.eml") if "ann@example.com" in p.read_text()]
+    assert len(told) == 1 and "no text" in told[0].lower()
 
 
 def test_angled_phone_photo_of_a_curved_page(real_service):
