@@ -82,7 +82,8 @@ def test_update_and_round_trip_of_every_field(records):
 
 def test_status_changes_only_through_conditional_writes(records):
     records.create(new_record())
-    for guarded in ({"status": "FAILED"}, {"attempts": 5}, {"execution_arn": "x"}, {"recipients": ("a@b.c",)}):
+    for guarded in ({"status": "FAILED"}, {"attempts": 5}, {"execution_arn": "x"}, {"recipients": ("a@b.c",)},
+                    {"failures": 3}):
         with pytest.raises(TypeError):
             records.update(ID, **guarded)
     assert records.get(ID) == new_record()
@@ -97,6 +98,10 @@ def test_claim_attempt_is_compare_and_set_and_names_the_execution_first(records)
     assert claimed.execution_arn == ARN + "-1"  # stored with the claim, before anything starts
     assert records.claim_attempt("b" * 64, 0, now=1.0, execution_arn="x") is False
     assert [r.id for r in records.unfinished()] == [ID]
+    assert records.claim_attempt(ID, 1, now=1700000003.0, execution_arn=ARN + "-2", failures=1) is True
+    assert (records.get(ID).attempts, records.get(ID).failures) == (2, 1)  # a lost attempt counts
+    assert records.claim_attempt(ID, 2, now=1700000004.0, execution_arn=ARN + "-3") is True
+    assert records.get(ID).failures == 1  # a resumption after a restart does not
 
 
 @pytest.mark.parametrize("terminal", ["COMPLETE", "NO_TEXT", "FAILED"])
@@ -118,8 +123,8 @@ def test_a_failure_is_recorded_only_by_the_attempt_that_holds_the_page(records):
     records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
     records.claim_attempt(ID, 1, now=3.0, execution_arn=ARN + "-2")
     assert records.finish(ID, "RETRYING", ARN + "-1", error="EngineError") is None  # a stale attempt
-    retrying = records.finish(ID, "RETRYING", ARN + "-2", error="EngineError", cause="c")
-    assert (retrying.status, retrying.error) == (Status.RETRYING, "EngineError")
+    retrying = records.finish(ID, "RETRYING", ARN + "-2", error="EngineError", cause="c", failures=1)
+    assert (retrying.status, retrying.error, retrying.failures) == (Status.RETRYING, "EngineError", 1)
     assert records.finish(ID, "FAILED", ARN + "-2") is None  # RETRYING, not PROCESSING
     assert records.claim_attempt(ID, 2, now=4.0, execution_arn=ARN + "-3")
     assert records.get(ID).error is None

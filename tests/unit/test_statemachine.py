@@ -43,6 +43,15 @@ def test_top_level_work_is_caught_into_record_failure():
             assert state["Catch"][0]["Next"] == "RecordFailure", name
 
 
+def test_data_limits_are_caught_by_name():
+    """On AWS, States.ALL does not catch States.DataLimitExceeded: a page too large for the state
+    would end its execution unrecorded and wait for re-drives. Named, it is recorded (final) at once."""
+    for name, state in ASL["States"].items():
+        if "Catch" in state:
+            assert state["Catch"][0]["ErrorEquals"] == ["States.DataLimitExceeded"], name
+            assert state["Catch"][0]["Next"] == "RecordFailure", name
+
+
 def test_speech_is_plain_text_never_ssml():
     start = dict(all_states())["StartSpeech"]
     assert start["Parameters"]["TextType"] == "text"

@@ -75,3 +75,36 @@ def test_a_crash_between_the_claim_and_the_start_is_started_once_after_the_guard
     [only] = executions(rt)
     assert only["name"] == f"{record.id}-2"
     assert rt.workflow.wait(only["executionArn"]) == "SUCCEEDED" and engines.ocr.calls == 1
+
+
+def test_lost_attempts_count_a_restart_does_not_and_the_page_ends_after_the_budget(tmp_path, monkeypatch):
+    """An execution that vanishes each time (no outcome recorded) counts as a failed attempt: after
+    1 + 3 of them the page ends FAILED ATTEMPTS_EXHAUSTED with one e-mail; resuming after a restart
+    costs nothing."""
+    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
+    first = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    accept_upload(first.deps, page_photo(62), "image/png", "ann@example.com")
+    assert engines.ocr.entered.wait(30)
+    first.close()  # the process stops mid-page
+
+    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    try:
+        [record] = rt.records.unfinished()
+        assert (record.attempts, record.failures) == (2, 0)  # resumed at start, not counted
+        for n in range(1, 5):
+            known = rt.workflow.status
+            lost = rt.records.get(record.id)
+            monkeypatch.setattr(rt.workflow, "status", lambda arn, lost=lost, known=known:
+                                None if arn == lost.execution_arn else known(arn))
+            rt.deps.clock = lambda lost=lost: lost.attempt_at + 61
+            assert retrieve(rt.deps, record.id).status == 503
+            assert rt.records.get(record.id).failures == n
+        ended = rt.records.get(record.id)  # the fifth lost attempt's successor only records the end
+        assert rt.workflow.wait(ended.execution_arn) == "FAILED"
+        assert "ReadPage" not in str(rt.workflow.history(ended.execution_arn))
+        answer = retrieve(rt.deps, record.id)
+        assert (answer.status, answer.body["error"]) == (500, "ATTEMPTS_EXHAUSTED")
+        assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
+    finally:
+        engines.ocr.gate.set()
+        rt.close()

@@ -28,7 +28,10 @@ class Record:
     image_key: str
     image_type: str
     created_at: float
-    attempts: int = 0
+    attempts: int = 0  # claims so far: the compare-and-set counter and the execution name's suffix
+    # Attempts that failed (recorded, or lost without a word): the re-drive budget. A restart of
+    # the local service resuming its pages is not the page's failure and does not count.
+    failures: int = 0
     attempt_at: float | None = None
     execution_arn: str | None = None
     ocr_key: str | None = None

@@ -89,9 +89,12 @@ class DynamoRecordStore:
         except self._conditional_failed:
             raise NotFound(f"No page with id {record_id}.") from None
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str,
+                      failures: int | None = None) -> bool:
         changes = {"status": Status.PROCESSING, "attempts": seen_attempts + 1, "attempt_at": now,
                    "execution_arn": execution_arn, "error": None, "cause": None}
+        if failures is not None:
+            changes["failures"] = failures
         try:
             self._update(record_id, changes, Attr("attempts").eq(seen_attempts) & _unfinished())
             return True

@@ -15,7 +15,7 @@ from typing import Protocol
 from storytime.core.records import Record
 
 # Fields only the conditional writes below may change.
-GUARDED_FIELDS = frozenset({"status", "attempts", "attempt_at", "execution_arn", "recipients"})
+GUARDED_FIELDS = frozenset({"status", "attempts", "attempt_at", "execution_arn", "recipients", "failures"})
 
 
 class RecordStore(Protocol):
@@ -30,11 +30,13 @@ class RecordStore(Protocol):
     def update(self, record_id: str, **changes) -> Record:
         """Set fields (none of GUARDED_FIELDS) on an existing record and return it as stored."""
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str,
+                      failures: int | None = None) -> bool:
         """Start attempt ``seen_attempts + 1`` if nobody else has and the page is unfinished.
 
         Sets status PROCESSING, ``attempt_at`` = now and the execution that will
-        run it (named before it starts), and clears the last error.
+        run it (named before it starts), and clears the last error; sets
+        ``failures`` when given (a lost attempt counts against the budget).
         """
 
     def finish(self, record_id: str, status: str, execution_arn: str, **changes) -> Record | None:

@@ -101,13 +101,16 @@ class SqliteRecordStore:
             self._write(updated, insert=False)
             return updated
 
-    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str) -> bool:
+    def claim_attempt(self, record_id: str, seen_attempts: int, now: float, execution_arn: str,
+                      failures: int | None = None) -> bool:
         with self._transaction():
             current = self._read(record_id)
             if current is None or current.attempts != seen_attempts or current.status in FINISHED:
                 return False
+            counted = {} if failures is None else {"failures": failures}
             self._write(current.with_changes(status=Status.PROCESSING, attempts=seen_attempts + 1, attempt_at=now,
-                                             execution_arn=execution_arn, error=None, cause=None), insert=False)
+                                             execution_arn=execution_arn, error=None, cause=None, **counted),
+                        insert=False)
             return True
 
     def finish(self, record_id: str, status: str, execution_arn: str, **changes) -> Record | None:

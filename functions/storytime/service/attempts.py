@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from storytime.core.records import Record
+from storytime.core.records import Record, Status
 from storytime.errors import InsufficientStorage
 from storytime.service.deps import Deps
 
@@ -19,7 +19,7 @@ def execution_input(deps: Deps, record: Record, recipient: str | None = None) ->
     }
 
 
-def start_attempt(deps: Deps, record: Record) -> bool:
+def start_attempt(deps: Deps, record: Record, lost: bool = False) -> bool:
     """Run the page through the workflow once more, unless someone else just did.
 
     The compare-and-set on ``attempts`` means one execution per attempt even
@@ -27,10 +27,13 @@ def start_attempt(deps: Deps, record: Record) -> bool:
     is named (``<id>-<attempt>``, 66-70 chars, unique as AWS requires) and its
     ARN stored with the claim, before it starts: a crash in between leaves a
     record pointing at an execution that is running or that never existed,
-    never one running unseen beside the next.
+    never one running unseen beside the next. ``lost``: the last attempt
+    vanished without recording how it ended, which counts as a failure.
     """
     name = f"{record.id}-{record.attempts + 1}"
-    if not deps.records.claim_attempt(record.id, record.attempts, deps.clock(), deps.workflow.execution_arn(name)):
+    failures = record.failures + 1 if lost else None
+    if not deps.records.claim_attempt(record.id, record.attempts, deps.clock(), deps.workflow.execution_arn(name),
+                                      failures):
         return False
     deps.workflow.start(name, execution_input(deps, record))
     return True
@@ -67,7 +70,8 @@ def redrive_if_stuck(deps: Deps, record: Record) -> bool:
     if not is_stuck(deps, record) or storage_low(deps):
         return False
     try:
-        return start_attempt(deps, record)
+        # A RETRYING page's failure is already counted; one still PROCESSING lost its execution.
+        return start_attempt(deps, record, lost=record.status is Status.PROCESSING)
     except InsufficientStorage:
         return False
 

@@ -32,9 +32,9 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
     """Which steps are already done, so a duplicate or a re-run skips them.
 
     ``recipient`` is set only when a finished page is sent again: the cached
-    path tells that one address. An attempt beyond the allowed re-drives (the
-    ones before it ended without recording anything, say in crashes) ends the
-    page here, through RecordFailure.
+    path tells that one address. A page whose earlier attempts vanished
+    without recording an outcome (lost executions) until the re-drive budget
+    is spent ends here, through RecordFailure, with AttemptsExhausted.
     """
     record = _record(deps, page_id)
     progress = {"stage": "NEW", "notice": None, "textKey": record.text_key, "ocrKey": record.ocr_key,
@@ -43,8 +43,9 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
         told = notice(record, [recipient] if recipient else [], deps.settings.media_base_url,
                       deps.settings.public_url)
         progress.update(stage=str(record.status), notice=told)
-    elif record.attempts > 1 + deps.settings.max_redrives:
-        raise AttemptsExhausted(f"attempt {record.attempts} of a page allowed {1 + deps.settings.max_redrives}")
+    elif record.failures >= 1 + deps.settings.max_redrives:
+        raise AttemptsExhausted(f"{record.failures} attempts of this page were lost; "
+                                f"{1 + deps.settings.max_redrives} are allowed")
     elif record.text_key:
         progress["stage"] = "TEXT"
     elif record.ocr_key:
@@ -162,10 +163,10 @@ def record_outcome(deps: Deps, page_id: str, outcome: str, execution_arn: str,
     now = deps.clock()
     if outcome == Status.FAILED:
         name, cause = (error or {}).get("Error"), (error or {}).get("Cause")
-        last_try = _record(deps, page_id).attempts >= 1 + deps.settings.max_redrives
-        final = classify(name).final or last_try
+        failures = _record(deps, page_id).failures + 1
+        final = classify(name).final or failures >= 1 + deps.settings.max_redrives
         status = Status.FAILED if final else Status.RETRYING
-        record = deps.records.finish(page_id, status, execution_arn, error=name, cause=cause,
+        record = deps.records.finish(page_id, status, execution_arn, error=name, cause=cause, failures=failures,
                                      completed_at=now if final else None)
     else:
         record = deps.records.finish(page_id, outcome, execution_arn, completed_at=now, audio_key=audio)
