@@ -24,6 +24,7 @@ name alone (never from message text) whether re-driving the page can help.
         │   ├── ServiceBusy        throttled or the service failed (AWS 5xx, Lambda service errors)
         │   ├── StepTimedOut       States.Timeout
         │   ├── SpeechSynthesisFailed  the speech task ended "failed" (the ASL's Fail state)
+        │   ├── SpeechTimedOut     the speech task never ended within its polls (the ASL's Fail state)
         │   └── StoredDataMissing  a key the workflow carries points at nothing
         └── FinalError             the page can never succeed: ends at once (HTTP 422)
             ├── TextTooLong        more text than a page holds
@@ -117,6 +118,11 @@ class StepTimedOut(RetryableError):
 class SpeechSynthesisFailed(RetryableError):
     code = "SPEECH_FAILED"
     message = "The speech engine could not read this page aloud."
+
+
+class SpeechTimedOut(RetryableError):
+    code = "SPEECH_TIMEOUT"
+    message = "The speech engine did not finish in time."
 
 
 class StoredDataMissing(RetryableError):
