@@ -68,8 +68,8 @@ def test_near_misses_are_caught(wrong):
 def test_final_and_retryable_names():
     final = {"TextTooLong", "UnreadableImage", "States.DataLimitExceeded", "Rekognition.InvalidImageFormatException",
              "Rekognition.ImageTooLargeException", "Polly.TextLengthExceededException", "AttemptsExhausted"}
-    retryable = {"EngineError", "SpeechSynthesisFailed", "SpeechTimedOut", "States.Timeout", "Rekognition.ThrottlingException",
-                 "Lambda.ServiceException", "Lambda.TooManyRequestsException", "InsufficientStorage", "Unheard.Of"}
+    retryable = {"EngineError", "SpeechSynthesisFailed", "SpeechTimedOut", "States.Timeout",
+                 "Rekognition.ThrottlingException", "Lambda.ServiceException", "Lambda.TooManyRequestsException", "InsufficientStorage", "Unheard.Of"}
     assert {n for n in final | retryable if errors.classify(n).final} == final
 
 
