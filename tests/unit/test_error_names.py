@@ -69,7 +69,8 @@ def test_final_and_retryable_names():
     final = {"TextTooLong", "UnreadableImage", "States.DataLimitExceeded", "Rekognition.InvalidImageFormatException",
              "Rekognition.ImageTooLargeException", "Polly.TextLengthExceededException", "AttemptsExhausted"}
     retryable = {"EngineError", "SpeechSynthesisFailed", "SpeechTimedOut", "States.Timeout",
-                 "Rekognition.ThrottlingException", "Lambda.ServiceException", "Lambda.TooManyRequestsException", "InsufficientStorage", "Unheard.Of"}
+                 "Rekognition.ThrottlingException", "Lambda.ServiceException", "Lambda.TooManyRequestsException",
+                 "InsufficientStorage", "Unheard.Of"}
     assert {n for n in final | retryable if errors.classify(n).final} == final
 
 
