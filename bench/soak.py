@@ -13,6 +13,7 @@ tried and data lost (which must be 0); exits 1 otherwise. Needs root (mount).
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import os
@@ -130,10 +131,12 @@ def main() -> int:
 
 def soak(work: Path, data: Path) -> int:
     photos = pages()
+    extra = render_page(["A page sent while the disk is full."], size=28)
+    extra_id = hashlib.sha256(extra).hexdigest()
     server = Server(data, free_port())
     server.start()
     stats = {"tried": 0, "accepted": 0, "refused_full": 0, "unreachable": 0, "kills": 0, "disk_full": 0,
-             "health_503": 0}
+             "health_503": 0, "probe_stored": False}
     ids: dict[int, str] = {}
     stop = threading.Event()
     count = threading.Lock()
@@ -180,6 +183,10 @@ def soak(work: Path, data: Path) -> int:
                 time.sleep(1)
                 try:
                     stats["health_503"] += request("GET", "/health", server.port)[0] == 503
+                    # A new page while the disk is full: 507, and nothing of it stored.
+                    status, _ = request("POST", "/upload", server.port, extra, {"Content-Type": "image/png"})
+                    stats["refused_full"] += status == 507
+                    stats["probe_stored"] = request("GET", f"/result/{extra_id}", server.port)[0] != 404
                 except (OSError, http.client.HTTPException):
                     pass
                 time.sleep(rng.uniform(3.0, 6.0))
@@ -233,12 +240,15 @@ def soak(work: Path, data: Path) -> int:
           f"concurrency {CONCURRENCY}); {told_once} of {len(ids)} addresses told exactly once "
           f"({sum(mails.values())} e-mails)")
     print(f"faults survived: {stats['kills']} SIGKILLs, {stats['disk_full']} full disk "
-          f"({stats['refused_full']} uploads answered 507, /health 503: {bool(stats['health_503'])})")
+          f"({stats['refused_full']} uploads answered 507, /health 503: {bool(stats['health_503'])}, "
+          f"anything of a refused page stored: {stats['probe_stored']})")
     print(f"inputs tried:    {stats['tried']} upload requests ({stats['unreachable']} found the server down)")
     print(f"data lost:       {len(lost)} {lost if lost else ''}")
     print(f"attempts per page: {sorted(attempts.values())}; finished {unasked - started:.0f} s after the start "
           "without anyone polling")
-    return 0 if not lost and stats["accepted"] == UPLOADS and told_once == len(ids) == DISTINCT else 1
+    held = stats["accepted"] == UPLOADS and told_once == len(ids) == DISTINCT
+    full_disk_ok = stats["refused_full"] >= 1 and stats["health_503"] >= 1 and not stats["probe_stored"]
+    return 0 if not lost and held and full_disk_ok else 1
 
 
 def read_statuses(db: Path) -> dict[str, str]:

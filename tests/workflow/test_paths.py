@@ -177,9 +177,9 @@ def test_the_speech_poll_path_runs_when_synthesis_finishes_after_start(tmp_path)
         engines.speech.gate.set()
         assert rt.workflow.wait(arn) == "SUCCEEDED"
         states = entered(rt.workflow.history(arn))
-        start = states.index("StartSpeech")
-        assert states[start:start + 4] == ["StartSpeech", "SpeechStatus", "WaitForSpeech", "GetSpeech"]
-        assert states[states.index("PartDone") - 2:states.index("PartDone")] == ["GetSpeech", "SpeechStatus"]
+        loop = states[states.index("StartSpeech"):states.index("PartDone")]
+        assert loop.count("WaitForSpeech") >= 2 and loop.count("GetSpeech") == loop.count("WaitForSpeech")
+        assert loop[-2:] == ["GetSpeech", "SpeechStatus"]  # the poll saw it completed
         record = rt.records.get(answer.body["id"])
         assert record.status == "COMPLETE" and rt.objects.get(record.audio_key).startswith(b"\xff\xfb")
     finally:
