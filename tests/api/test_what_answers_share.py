@@ -6,7 +6,7 @@ import re
 
 import pytest
 from PIL import Image
-from storytime.errors import EngineError
+from storytime.errors import UnreadableImage
 from storytime.local.runtime import Engines
 
 from tests.api.conftest import PUBLIC_URL, wait_finished
@@ -54,7 +54,7 @@ def test_history_gives_state_names_times_and_codes_never_the_uploaders_address(s
 
 def test_a_failed_page_answers_with_its_code_never_its_cause(service, engines):
     runtime, client = service
-    engines.ocr.error = EngineError(SECRET_CAUSE)
+    engines.ocr.error = UnreadableImage(SECRET_CAUSE)  # final: the page ends FAILED at once
     _, _, answer = client.upload(page_photo(22))
     assert wait_finished(runtime, answer["id"]).status == "FAILED"
     status, _, text = raw(client, f"/result/{answer['id']}")
