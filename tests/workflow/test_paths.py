@@ -177,7 +177,7 @@ def test_the_speech_poll_path_runs_when_synthesis_finishes_after_start(tmp_path)
         engines.speech.gate.set()
         assert rt.workflow.wait(arn) == "SUCCEEDED"
         states = entered(rt.workflow.history(arn))
-        loop = states[states.index("StartSpeech"):states.index("PartDone")]
+        loop = states[states.index("StartSpeech"):states.index("StartMarks")]  # the audio's loop
         assert loop.count("WaitForSpeech") >= 2 and loop.count("GetSpeech") == loop.count("WaitForSpeech")
         assert loop[-2:] == ["GetSpeech", "SpeechStatus"]  # the poll saw it completed
         record = rt.records.get(answer.body["id"])
