@@ -42,5 +42,6 @@ ACCESS: dict[str, Access] = {
     "PlanSpeech": Access(reads=("text/",), records=(_UPDATE,)),
     "ReadSpeechPart": Access(reads=("text/",)),
     "JoinAudio": Access(reads=("speech/",), writes=("audio/", "timings/"), deletes=("speech/",), records=(_UPDATE,)),
-    "RecordOutcome": Access(records=(_UPDATE,)),
+    # Conditional status writes (UpdateItem), the failure count (GetItem), the notice ledger (PutItem).
+    "RecordOutcome": Access(records=(_GET, _PUT, _UPDATE)),
 }

@@ -96,7 +96,7 @@ EXPECTED = {
                                             (frozenset({"s3:PutObject"}), "bucket/timings/*"),
                                             (frozenset({UPDATE}), "table"),
                                             (frozenset({"s3:DeleteObject"}), "bucket/speech/*")},
-    "RecordOutcome": BASE | {(frozenset({UPDATE}), "table")},
+    "RecordOutcome": BASE | {(frozenset({GET, PUT, UPDATE}), "table")},  # outcome, failure count, notice ledger
 }
 
 
