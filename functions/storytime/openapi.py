@@ -17,7 +17,13 @@ from storytime.core.limits import MAX_UPLOAD_BYTES
 from storytime.functions import OPEN_ROUTES, ROUTES
 
 # What each route answers: status -> (schema name, description).
-ERRORS_OF_EVERY_ROUTE = {
+# The HTTP layer's own refusals, on any route, before a handler runs.
+EDGE_ERRORS = {
+    400: ("error", "MALFORMED_REQUEST: not valid HTTP/1.1 (or an ambiguous body length)"),
+    414: ("error", "URI_TOO_LONG"),
+    431: ("error", "HEADERS_TOO_LARGE"),
+}
+KEY_ERRORS = {
     403: ("error", "FORBIDDEN: the API key (x-api-key) is missing or wrong, when the service has one"),
 }
 ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
@@ -80,9 +86,9 @@ def _upload_body() -> dict:
 
 
 def _operation(method: str, resource: str) -> dict:
-    answers = {**ANSWERS[(method, resource)]}
+    answers = {**EDGE_ERRORS, **ANSWERS[(method, resource)]}
     if (method, resource) not in OPEN_ROUTES:
-        answers = {**answers, **ERRORS_OF_EVERY_ROUTE}
+        answers.update(KEY_ERRORS)
     operation = {
         "operationId": f"{method.lower()}{re.sub(r'[^A-Za-z]+', '_', resource).rstrip('_') or '_index'}",
         "parameters": _parameters(resource, method),
