@@ -114,6 +114,8 @@ def units(definition: dict, path: Path_, assumptions: dict) -> dict:
                 used["polly_characters"] += assumptions["characters_per_page"]
             elif resource.endswith("sns:publish"):
                 used["sns_publishes"] += 1
+            elif resource.endswith("sesv2:sendEmail"):
+                used["ses_emails"] += 1
             if state["Type"] == "Wait":
                 used["wait_seconds"] += assumptions["poll_seconds"]
     else:
@@ -135,6 +137,7 @@ def _common(used: dict, prices: dict, assumptions: dict) -> float:
             + used.get("rekognition_images", 0) * prices["rekognition_per_image"]
             + used.get("polly_characters", 0) * polly
             + used.get("sns_publishes", 0) * (prices["sns_per_publish"] + prices["sns_per_email"])
+            + used.get("ses_emails", 0) * prices["ses_per_email"]
             + used.get("s3_put", 0) * prices["s3_per_put"] + used.get("s3_get", 0) * prices["s3_per_get"]
             + used.get("ddb_write", 0) * prices["dynamodb_per_write"]
             + used.get("ddb_read", 0) * prices["dynamodb_per_read"]

@@ -25,6 +25,8 @@ STAR = "Resource::*"
 STAR_REASON = ("AWS requires '*': X-Ray PutTraceSegments/PutTelemetryRecords, Rekognition DetectText, Polly "
                "speech tasks and CloudWatch Logs delivery for Step Functions have no resource-level permissions.")
 PREFIX_REASON = "Objects are named by content hash at run time: access is scoped to one key prefix."
+SES_REASON = ("SES authorizes the sender identity and, in the sandbox, every recipient's identity: any identity, "
+              "but only with ses:FromAddress equal to the verified sender.")
 EXECUTIONS_REASON = "Execution names (page id + attempt) are made at run time; scoped to this state machine."
 
 
@@ -53,5 +55,6 @@ def suppress(stack) -> None:
     bucket = Stack.of(stack).resolve(stack.get_logical_id(stack.storage.bucket.node.default_child))
     for prefix in sorted(_prefixes()):
         _ack(stack, f"IAM5[Resource::<{bucket}.Arn>/{prefix}*]", PREFIX_REASON)
+    _ack(stack, "IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]", SES_REASON)
     _ack(stack, "IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
          f"{stack.workflow.state_machine_name}:*]", EXECUTIONS_REASON)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -19,6 +19,7 @@ def substitutions(storage, functions: dict) -> dict[str, str]:
     return {
         "MediaBucket": storage.bucket.bucket_name,
         "NotifyTopicArn": storage.topic.topic_arn,
+        "SenderAddress": storage.sender_email,
         **{f"{name}FunctionArn": functions[name].function_arn for name in FUNCTIONS},
     }
 
@@ -44,6 +45,12 @@ class Workflow(Construct):
         role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"],
                                                resources=[storage.bucket.arn_for_objects("speech/*")]))
         role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=[storage.topic.topic_arn]))
+        # SES checks the sender identity, and in the sandbox each recipient's identity
+        # too: any identity resource, but only with our verified address as sender.
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["ses:SendEmail"],
+            resources=[Stack.of(self).format_arn(service="ses", resource="identity", resource_name="*")],
+            conditions={"StringEquals": {"ses:FromAddress": storage.sender_email}}))
         self.log_group = logs.LogGroup(
             self, "Logs", log_group_name=f"/aws/vendedlogs/states/{name}",
             retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY)

@@ -128,6 +128,7 @@ def test_workflow_role_is_pinned(template_json):
         (frozenset({"s3:GetObject"}), "bucket/images/*"),
         (frozenset({"s3:PutObject"}), "bucket/speech/*"),
         (frozenset({"sns:Publish"}), "topic"),
+        (frozenset({"ses:SendEmail"}), "identity/* if from ['reader@example.org']"),
         (log_delivery, "*"),
         (XRAY | {"xray:GetSamplingRules", "xray:GetSamplingTargets"}, "*"),
     }

@@ -20,8 +20,8 @@ def test_every_path_walks_the_real_state_machine_to_an_end():
 def test_the_cached_duplicate_is_seven_transitions_and_no_engine():
     cached = next(p for p in PATHS if p.name.startswith("cached duplicate (new"))
     used = units(ASL, cached, PRICES["assumptions"])
-    assert walk(ASL["States"], ASL["StartAt"], cached) == [  # Notify: one Publish for the one new address
-        "LoadProgress", "WhatIsDone", "AlreadyFinished", "Notify", "Publish", "Outcome", "Done"]
+    assert walk(ASL["States"], ASL["StartAt"], cached) == [  # Notify: one e-mail for the one new address
+        "LoadProgress", "WhatIsDone", "AlreadyFinished", "Notify", "EmailPerson", "Outcome", "Done"]
     assert used["state_transitions"] == 7
     assert "rekognition_images" not in used and "polly_characters" not in used
     assert used["lambda_requests"] == 2  # the upload handler and LoadProgress

@@ -10,7 +10,7 @@ from storytime import errors
 from storytime.statemachine import definition_path
 
 ASL = json.loads(definition_path().read_text("utf-8"))
-SERVICES = {"Rekognition": "rekognition", "Polly": "polly", "SNS": "sns", "Lambda": "lambda"}
+SERVICES = {"Rekognition": "rekognition", "Polly": "polly", "SNS": "sns", "Lambda": "lambda", "SesV2": "sesv2"}
 STATES_NAMES = {t.to_name() for t in StatesErrorNameType}
 # What the Lambda integration itself reports besides Lambda's API errors (AWS's recommended Retry for Lambda).
 LAMBDA_INTEGRATION_NAMES = {"Lambda.AWSLambdaException", "Lambda.SdkClientException"}

@@ -32,22 +32,37 @@ def test_every_task_has_a_timeout_and_a_retry(name, state):
     assert state["Retry"], name
     for rule in state["Retry"]:
         for error in rule["ErrorEquals"]:
-            assert error.startswith(("Lambda.", "Rekognition.", "Polly.", "SNS.", "States.")) \
+            assert error.startswith(("Lambda.", "Rekognition.", "Polly.", "SNS.", "SesV2.", "States.")) \
                 or isinstance(getattr(errors, error, None), type), error
         assert rule.get("JitterStrategy", "FULL") == "FULL" or rule["ErrorEquals"] == ["States.Timeout"]
 
 
 def test_top_level_work_is_caught_into_record_failure():
     for name, state in ASL["States"].items():
-        if state["Type"] in ("Task", "Map") and name not in ("RecordFailure", "Notify"):
+        if state["Type"] in ("Task", "Map") and name not in ("RecordFailure", "Notify", "TellSubscribers"):
             assert state["Catch"][0]["Next"] == "RecordFailure", name
+
+
+def test_a_notification_that_cannot_be_sent_never_fails_the_page():
+    states = ASL["States"]
+    assert states["TellSubscribers"]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.notifyError", "Next": "Notify"}]
+    email = states["Notify"]["ItemProcessor"]["States"]["EmailPerson"]
+    assert email["Resource"] == "arn:aws:states:::aws-sdk:sesv2:sendEmail"
+    assert email["Parameters"]["FromEmailAddress"] == "${SenderAddress}"
+    assert email["Catch"][0]["ErrorEquals"] == ["States.ALL"]
+    assert states["Notify"]["ItemProcessor"]["States"][email["Catch"][0]["Next"]]["Type"] == "Pass"
+    # Every new outcome tells the subscribers first; a cached one only the person who asked again.
+    assert {n for n, s in states.items() if s.get("Next") == "TellSubscribers"} == \
+        {"RecordNoText", "RecordComplete", "RecordFailure"}
+    assert states["AlreadyFinished"]["Next"] == "Notify"
 
 
 def test_data_limits_are_caught_by_name():
     """On AWS, States.ALL does not catch States.DataLimitExceeded: a page too large for the state
     would end its execution unrecorded and wait for re-drives. Named, it is recorded (final) at once."""
     for name, state in ASL["States"].items():
-        if "Catch" in state:
+        if "Catch" in state and name != "TellSubscribers":  # its input is the small notice
             assert state["Catch"][0]["ErrorEquals"] == ["States.DataLimitExceeded"], name
             assert state["Catch"][0]["Next"] == "RecordFailure", name
 
@@ -58,7 +73,7 @@ def test_speech_is_plain_text_never_ssml():
 
 
 def test_placeholders_are_exactly_what_cdk_and_local_fill():
-    expected = {"MediaBucket", "NotifyTopicArn"} | {f"{n}FunctionArn" for n in FUNCTIONS}
+    expected = {"MediaBucket", "NotifyTopicArn", "SenderAddress"} | {f"{n}FunctionArn" for n in FUNCTIONS}
     assert placeholders(TEXT) == expected
 
 

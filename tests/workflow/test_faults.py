@@ -62,7 +62,7 @@ def test_unreadable_image_ends_the_page_at_once_with_a_final_answer(rekognition_
     _, record, history = run_page(runtime, page_photo(13), "ann@example.com")
 
     assert runtime.workflow.status(record.execution_arn) == "FAILED"
-    assert entered(history)[-5:] == ["RecordFailure", "Notify", "Publish", "Outcome", "Failed"]
+    assert entered(history)[-6:] == ["RecordFailure", "TellSubscribers", "Notify", "EmailPerson", "Outcome", "Failed"]
     assert (record.status, record.error) == ("FAILED", "Rekognition.InvalidImageFormatException")
     later(runtime, 3600)
     for _ in range(3):
@@ -200,16 +200,37 @@ def test_a_failed_repeat_never_overwrites_a_finished_page(runtime, engines):
     assert retrieve(runtime.deps, record.id).status == 200
 
 
-def test_a_failed_notification_neither_fails_nor_repeats_the_page(runtime, engines):
-    failing = inject(runtime, "sns.Publish", ServiceError("InternalError", "SNS is down", 500), times=99)
+def test_a_failed_email_neither_fails_nor_repeats_the_page(runtime, engines):
+    failing = inject(runtime, "sesv2.SendEmail", ServiceError("TooManyRequestsException", "Slow down", 429), times=99)
     _, record, history = run_page(runtime, page_photo(20), "ann@example.com")
     assert record.status == "COMPLETE"
     assert runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
-    assert "NotSent" in entered(history) and "SNS.InternalErrorException" in failures(history)
+    assert "NotSent" in entered(history) and "SesV2.TooManyRequestsException" in failures(history)
     assert failing.calls == 1 + 4  # the Retry's attempts, once per page
+    assert engines.outbox.sent == []
     later(runtime, 3600)
     assert retrieve(runtime.deps, record.id).status == 200
     assert runtime.records.get(record.id).attempts == 1 and failing.calls == 5
+
+
+def test_an_email_ses_rejects_is_not_retried_and_the_page_stays_complete(runtime, engines):
+    failing = inject(runtime, "sesv2.SendEmail", ServiceError("MessageRejected", "Email address is not verified."),
+                     times=99)
+    _, record, history = run_page(runtime, page_photo(21), "ann@example.com")
+    assert record.status == "COMPLETE" and runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
+    assert failures(history) == ["SesV2.MessageRejectedException"] and failing.calls == 1
+    assert "NotSent" in entered(history)
+
+
+def test_subscribers_unreachable_still_mail_the_person_and_complete_the_page(runtime, engines):
+    failing = inject(runtime, "sns.Publish", ServiceError("InternalError", "SNS is down", 500), times=99)
+    _, record, history = run_page(runtime, page_photo(22), "ann@example.com")
+    assert record.status == "COMPLETE" and runtime.workflow.status(record.execution_arn) == "SUCCEEDED"
+    assert "SNS.InternalErrorException" in failures(history) and failing.calls == 1 + 4
+    [mail] = engines.outbox.sent
+    assert mail["to"] == "ann@example.com"
+    final = [e for e in history if e["type"] == "ExecutionSucceeded"][0]["executionSucceededEventDetails"]["output"]
+    assert "SNS.InternalErrorException" in final  # the error is kept in the state ($.notifyError)
 
 
 def test_a_restart_resumes_interrupted_pages_but_not_retrying_ones(tmp_path, engines):

@@ -18,7 +18,8 @@ def test_new_page_runs_ocr_text_speech_record_notify(runtime, engines):
     assert entered(history) == ["LoadProgress", "WhatIsDone", "ChooseReader", "ReadPage", "ExtractText",
                                 "IsWholePage", "HasText", "PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech",
                                 "SpeechStatus", "StartMarks", "MarksStatus",
-                                "PartDone", "JoinAudio", "RecordComplete", "Notify", "Publish", "Outcome", "Done"]
+                                "PartDone", "JoinAudio", "RecordComplete", "TellSubscribers", "Notify", "EmailPerson",
+                                "Outcome", "Done"]
     assert record.status == "COMPLETE"
     assert runtime.objects.get(record.text_key).decode() == \
         "Once upon a time there was a small fox who loved to read."

@@ -39,7 +39,7 @@ from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
 
-AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly"}
+AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly", "sesv2": "SesV2"}
 
 _listeners: list[Callable[[str], None]] = []
 _lock = threading.Lock()

@@ -18,6 +18,7 @@ from storytime.errors import InsufficientStorage
 from storytime.functions import ENGINE_FUNCTIONS, FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
 from storytime.local.config import LocalSettings
+from storytime.local.email_service import sesv2_operations
 from storytime.local.engine_slots import EngineSlots
 from storytime.local.history import ArchivingWorkflow
 from storytime.local.services import (
@@ -38,6 +39,8 @@ from storytime.statemachine import definition_path, substitute
 
 BUCKET = "storytime-media"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:storytime-notify"
+# The SES sender identity; the outbox writes its messages From this address too.
+SENDER = "storytime@localhost"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/storytime-workflow"
 
 
@@ -76,7 +79,7 @@ class LocalRuntime:
         sfn = boto3.client("stepfunctions", region_name=REGION, aws_access_key_id="local",
                            aws_secret_access_key="local")
         definition = substitute(definition_path().read_text("utf-8"), {
-            "MediaBucket": BUCKET, "NotifyTopicArn": TOPIC_ARN,
+            "MediaBucket": BUCKET, "NotifyTopicArn": TOPIC_ARN, "SenderAddress": SENDER,
             **{f"{name}FunctionArn": function_arn(name) for name in FUNCTIONS},
         })
         machine = sfn.create_state_machine(name="storytime", definition=definition, roleArn=ROLE_ARN)
@@ -96,6 +99,7 @@ class LocalRuntime:
             **polly_operations(self.engines.speech, self.objects, BUCKET, self.slots,
                                inline_seconds=speech_inline_seconds),
             **sns_operations(self.engines.outbox, TOPIC_ARN),
+            **sesv2_operations(self.engines.outbox, SENDER),
         }
         aws_bridge.install(self.operations)
         self._stopping = threading.Event()

@@ -202,25 +202,26 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
     return {"polly.StartSpeechSynthesisTask": start, "polly.GetSpeechSynthesisTask": get}
 
 
-def sns_operations(outbox, topic_arn: str) -> dict:
-    """Publish -> one e-mail in the outbox, to the ``recipient`` message attribute."""
+def sns_operations(outbox, topic_arn: str, subscribers: tuple[str, ...] = ()) -> dict:
+    """Publish -> one e-mail in the outbox per subscriber of the topic (none unless configured).
+
+    As on AWS, a topic delivers to its subscriptions only; the person who asked
+    is e-mailed through SES (:mod:`storytime.local.email_service`).
+    """
 
     def publish(params):
         if params.get("TopicArn") != topic_arn:
             raise ServiceError("NotFound", "Topic does not exist", 404)
-        attributes = params.get("MessageAttributes") or {}
-        recipient = (attributes.get("recipient") or {}).get("StringValue")
-        if not recipient:
-            raise ServiceError("InvalidParameter", "No recipient: storytime never mails a default address.")
-        try:
-            outbox.send(recipient, params.get("Subject") or "storytime", params["Message"])
-        except OSError as error:  # the outbox folder is full: nothing was written
-            raise ServiceError("InternalError", f"The outbox could not store the message: {error}",
-                               500) from None
-        except EngineError as error:
-            # The .eml is in the outbox; only the SMTP copy failed. Publishing
-            # again would write the message twice, so report and carry on.
-            log.warning("notification kept in the outbox only: %s", error)
+        for subscriber in subscribers:
+            try:
+                outbox.send(subscriber, params.get("Subject") or "storytime", params["Message"])
+            except OSError as error:  # the outbox folder is full: nothing was written
+                raise ServiceError("InternalError", f"The outbox could not store the message: {error}",
+                                   500) from None
+            except EngineError as error:
+                # The .eml is in the outbox; only the SMTP copy failed. Publishing
+                # again would write the message twice, so report and carry on.
+                log.warning("notification kept in the outbox only: %s", error)
         return {"MessageId": str(uuid.uuid4())}
 
     return {"sns.Publish": publish}
