@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -127,6 +128,7 @@ def main() -> int:
         return soak(work, data)
     finally:
         subprocess.run(["umount", "-l", str(data)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def soak(work: Path, data: Path) -> int:
