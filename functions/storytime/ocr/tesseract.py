@@ -373,17 +373,7 @@ class TesseractDetectText:
         return reading
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> _Reading:
-        try:
-            with _image_file(image) as path:
-                data = pytesseract.image_to_data(path, lang=languages, config=f"--psm {psm}",
-                                                 output_type=pytesseract.Output.DICT, timeout=self.timeout)
-        except pytesseract.TesseractNotFoundError as exc:
-            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
-        except pytesseract.TesseractError as exc:
-            raise EngineError(f"tesseract failed (languages {languages!r}): "
-                              f"{exc.message if hasattr(exc, 'message') else exc}") from exc
-        except RuntimeError as exc:  # pytesseract's timeout
-            raise EngineError(f"tesseract did not finish within {self.timeout}s: {exc}") from exc
+        data, spaced = self._run(image, psm, languages)
         lines: dict[tuple, _Line] = {}
         for i, text in enumerate(data["text"]):
             text = (text or "").strip()
@@ -394,18 +384,49 @@ class TesseractDetectText:
             if not text or conf < 0:
                 continue
             key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            lines.setdefault(key, _Line(block=key[:2], paragraph=key[:3])).words.append(_Word(
-                text, conf, float(data["left"][i]), float(data["top"][i]),
-                float(data["width"][i]), float(data["height"][i])))
+            line = lines.setdefault(key, _Line(block=key[:2], paragraph=key[:3]))
+            word = _Word(text, conf, float(data["left"][i]), float(data["top"][i]),
+                         float(data["width"][i]), float(data["height"][i]))
+            if spaced is not None and line.words and not spaced[i]:
+                line.words[-1] = _joined(line.words[-1], word)   # one word in the engine's own text
+            else:
+                line.words.append(word)
         kept = []
         for line in lines.values():
-            line.words = _merge_hangul_fragments(line.words)
+            if spaced is None:
+                line.words = _merge_hangul_fragments(line.words)
             mean = sum(w.conf for w in line.words) / len(line.words)
             floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
             if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
                 continue
             kept.append(line)
         return _Reading(kept, image.width, image.height, psm)
+
+    def _run(self, image: Image.Image, psm: int, languages: str) -> tuple[dict, list[bool] | None]:
+        """One Tesseract run writing both its word table (TSV) and its text.
+
+        The TSV splits Korean words into pieces (often one syllable each);
+        the text output of the same run puts spaces only between real words
+        (gaps could not tell them apart on justified lines). Returns the TSV
+        as pytesseract's dict and, per row, whether the text has white space
+        before that word (None when the two do not align).
+        """
+        try:
+            with _image_file(image) as path, tempfile.TemporaryDirectory() as out:
+                base = os.path.join(out, "page")
+                pytesseract.pytesseract.run_tesseract(path, base, "", languages, config=f"--psm {psm} tsv txt",
+                                                      timeout=self.timeout)
+                with open(f"{base}.tsv", encoding="utf-8") as tsv, open(f"{base}.txt", encoding="utf-8") as txt:
+                    table, text = tsv.read(), txt.read()
+        except pytesseract.TesseractNotFoundError as exc:
+            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
+        except pytesseract.TesseractError as exc:
+            raise EngineError(f"tesseract failed (languages {languages!r}): "
+                              f"{exc.message if hasattr(exc, 'message') else exc}") from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise EngineError(f"tesseract did not finish within {self.timeout}s: {exc}") from exc
+        data = pytesseract.pytesseract.file_to_dict(table, "\t", 11)
+        return data, _spaces_before(data["text"], text)
 
     def _response(self, reading: _Reading) -> dict:
         lines_out: list[dict] = []
@@ -462,8 +483,39 @@ def _image_file(image: Image.Image):
         yield handle.name
 
 
+def _spaces_before(words: list, text: str) -> list[bool] | None:
+    """For each word of the TSV, whether ``text`` has white space before it.
+
+    Words are found in ``text`` in order; None when they are not all there.
+    """
+    out, at = [], 0
+    for word in words:
+        word = str(word or "").strip()
+        start = at
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not word:
+            out.append(True)
+            continue
+        if not text.startswith(word, at):
+            return None
+        out.append(at > start or start == 0)
+        at += len(word)
+    return out
+
+
+def _joined(first: _Word, second: _Word) -> _Word:
+    left, top = min(first.left, second.left), min(first.top, second.top)
+    right = max(first.left + first.width, second.left + second.width)
+    bottom = max(first.top + first.height, second.top + second.height)
+    n1, n2 = len(first.text), len(second.text)
+    return _Word(first.text + second.text, (first.conf * n1 + second.conf * n2) / (n1 + n2),
+                 left, top, right - left, bottom - top)
+
+
 def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
-    """Undo the spurious spaces Tesseract's Korean model puts between syllables.
+    """Undo the spurious spaces Tesseract's Korean model puts between syllables
+    (the fallback when the engine's text cannot be aligned with its words).
 
     Two neighbouring Hangul pieces are joined when the gap between them is
     much smaller than the text height (a real word space in Korean print is

@@ -1,0 +1,93 @@
+"""How well every fixture page is read, pinned.
+
+For each image in tests/fixtures/ with a non-empty ``NAME.gt.txt``, the
+product's own OCR and reading (``bench/quality.py``'s ``product``: the upload
+as stored, ``TesseractDetectText``, ``read_page``) must stay under the CER
+measured for it plus a little headroom, and must never be more than one
+point worse than raw ``tesseract IMAGE - -l LANG`` on the same image (LANG as
+``make quality`` picks it). Raw results are computed once per session.
+
+A ceiling is a measurement, not a target: where a page still reads worse
+than the project's targets (3 % mean, 10 % any page, 5 % Korean) the number
+here says so. Lower a ceiling when the reading gets better.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from storytime.ocr.tesseract import TesseractDetectText
+
+from bench.quality import _index, _raw_lang, product, raw_tesseract
+from tests.cer import cer
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RAW_MARGIN = 0.01        # one point of CER
+HEADROOM = 0.01
+
+# Measured CER (product) per fixture; the test allows HEADROOM above it.
+MEASURED = {
+    "awssamples_test.jpeg": 0.2700,               # sachet photo with glare (raw 52 %)
+    "easyocr_korean.png": 0.4242,                 # road sign (raw 100 %)
+    "gen_en_dense_photo.jpg": 0.0063,
+    "gen_en_two_column_photo.jpg": 0.0266,
+    "gen_en_wrap_illustration_photo.jpg": 0.0189,
+    "gen_ko_anthem_photo.jpg": 0.0053,
+    "gen_ko_dialogue_photo.jpg": 0.2358,          # above the 5 % Korean target (raw 45 %)
+    "gen_ko_prose_photo.jpg": 0.0302,
+    "ocrmypdf_epson.png": 0.0775,
+    "paddleocr_img_12.png": 0.0,
+    "pagedewarp_boston_cooking_a.jpg": 0.1606,    # above the 10 % target (raw 81 %)
+    "pagedewarp_boston_cooking_b.jpg": 0.2586,    # above the 10 % target (raw 78 %)
+    "tesseract_phototest.png": 0.0,
+}
+
+# Pages still read worse than raw tesseract, by how much at most (issue 5 is
+# open on it): the left ends of the two-column photo's first lines are lost
+# (Tesseract drops them from the grey, straightened image it is given; raw
+# tesseract on the colour file keeps them). Remove the entry when the page is
+# no longer behind.
+BEHIND_RAW = {
+    "gen_en_two_column_photo.jpg": 0.019,
+}
+
+
+def fixtures_with_text() -> list[str]:
+    return sorted(p.name[: -len(".gt.txt")] for p in FIXTURES.glob("*.gt.txt")
+                  if p.read_text("utf-8").strip())
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return TesseractDetectText()
+
+
+@pytest.fixture(scope="session")
+def raw_cer():
+    """Raw tesseract's CER per fixture, each computed once."""
+    index, cache = _index(FIXTURES), {}
+
+    def measure(name: str) -> float:
+        if name not in cache:
+            truth = (FIXTURES / f"{name}.gt.txt").read_text("utf-8")
+            text, *_ = raw_tesseract(FIXTURES / name, _raw_lang(index.get(name, {}), truth))
+            cache[name] = cer(truth, text)
+        return cache[name]
+    return measure
+
+
+def test_every_fixture_page_is_pinned():
+    assert sorted(MEASURED) == fixtures_with_text()
+
+
+@pytest.mark.parametrize("name", sorted(MEASURED))
+def test_fixture_reads_within_its_ceiling_and_no_worse_than_raw(engine, raw_cer, name):
+    truth = (FIXTURES / f"{name}.gt.txt").read_text("utf-8")
+    text, seconds, _ = product(engine, FIXTURES / name)
+    score, raw = cer(truth, text), raw_cer(name)
+    print(f"{name}: CER {score:.4f} in {seconds:.1f}s, raw {raw:.4f}")
+    assert score <= MEASURED[name] + HEADROOM, f"{name} reads worse than pinned: {score:.4f}\n{text}"
+    margin = BEHIND_RAW.get(name, RAW_MARGIN)
+    assert score <= raw + margin, f"{name} reads worse than raw tesseract: {score:.4f} > {raw:.4f}"
