@@ -14,7 +14,9 @@ name alone (never from message text) whether re-driving the page can help.
     │   ├── CorruptImage           422
     │   ├── PayloadTooLarge        413 (bytes)
     │   ├── ImageTooLarge          413 (pixels)
-    │   └── TooManyRecipients      429 (addresses waiting on one page)
+    │   ├── TooManyRecipients      429 (addresses waiting on one page)
+    │   ├── Conflict               409 (a book changed under a request)
+    │   └── TooManyPages           422 (a book over its page limit)
     ├── NotFound                   404
     ├── InsufficientStorage        507 (the data folder is full)
     └── PageError                  a page's workflow failed; ``final`` says whether to re-drive
@@ -81,6 +83,16 @@ class ImageTooLarge(BadRequest):
 class TooManyRecipients(BadRequest):
     status = 429
     code = "TOO_MANY_RECIPIENTS"
+
+
+class Conflict(BadRequest):
+    status = 409
+    code = "CONFLICT"
+
+
+class TooManyPages(BadRequest):
+    status = 422
+    code = "TOO_MANY_PAGES"
 
 
 class NotFound(StorytimeError):

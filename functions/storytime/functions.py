@@ -26,6 +26,10 @@ ROUTES = [
     ("GET", "/health", "storytime.handlers.health.handler"),
     ("GET", "/", "storytime.handlers.index.handler"),
     ("GET", "/openapi.json", "storytime.handlers.openapi.handler"),
+    ("POST", "/books", "storytime.handlers.create_book.handler"),
+    ("GET", "/books/{id}", "storytime.handlers.book.handler"),
+    ("POST", "/books/{id}/pages", "storytime.handlers.add_book_page.handler"),
+    ("PUT", "/books/{id}/pages", "storytime.handlers.reorder_book.handler"),
 ]
 # The routes anyone may call when the API has a key (API Gateway's api_key_required=False; the
 # local server's STORYTIME_API_KEY): a health check cannot be asked to know the key.

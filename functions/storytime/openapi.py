@@ -52,6 +52,32 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     ("GET", "/health"): {200: ("health", "The service is up")},
     ("GET", "/"): {200: ("index", "How to use the service")},
     ("GET", "/openapi.json"): {200: ("openapi", "This document")},
+    ("POST", "/books"): {
+        201: ("book", "A new, empty book"),
+        400: ("error", "MALFORMED_REQUEST: not a JSON object, or a title that is not a short string"),
+    },
+    ("GET", "/books/{id}"): {
+        200: ("book", "The pages in order with their statuses; audioUrl and timingsUrl once every page is read"),
+        400: ("error", "MALFORMED_ID"),
+        404: ("error", "NOT_FOUND"),
+    },
+    ("POST", "/books/{id}/pages"): {
+        201: ("book", "The page was added (a photo is uploaded and deduplicated exactly as by POST /upload)"),
+        400: ("error", "MALFORMED_ID, EMPTY_UPLOAD or MALFORMED_REQUEST (no pageId, a bad position)"),
+        404: ("error", "NOT_FOUND: no such book, or no such page"),
+        408: ("error", "REQUEST_TIMEOUT: the body did not arrive in time"),
+        409: ("error", "CONFLICT: the book changed meanwhile; try again"),
+        411: ("error", "LENGTH_REQUIRED"),
+        413: ("error", "PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE"),
+        415: ("error", "UNSUPPORTED_MEDIA_TYPE"),
+        422: ("error", "CORRUPT_IMAGE, or TOO_MANY_PAGES"),
+    },
+    ("PUT", "/books/{id}/pages"): {
+        200: ("book", "The pages in their new order"),
+        400: ("error", "MALFORMED_ID, or MALFORMED_REQUEST (not exactly the book's pages)"),
+        404: ("error", "NOT_FOUND"),
+        409: ("error", "CONFLICT: the book changed meanwhile; try again"),
+    },
 }
 EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
 BINARY = {"type": "string", "format": "binary", "maxLength": MAX_UPLOAD_BYTES}
@@ -69,6 +95,9 @@ def schema_names() -> list[str]:
 
 
 def _parameters(resource: str, method: str) -> list[dict]:
+    if resource.startswith("/books/"):
+        return [{"name": "id", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "description": "The book id"}]
     params = [{"name": name, "in": "path", "required": True,
                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                "description": "The page id: the SHA-256 of the photo, in lowercase hex"}
@@ -85,6 +114,24 @@ def _upload_body() -> dict:
     return {"required": True, "content": {**images, "multipart/form-data": {"schema": form}}}
 
 
+def _add_page_body() -> dict:
+    body = _upload_body()
+    page = {"type": "object", "required": ["pageId"],
+            "properties": {"pageId": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                           "position": {"type": "integer", "minimum": 0}}}
+    return {"required": True, "content": {**body["content"], "application/json": {"schema": page}}}
+
+
+BOOK_BODIES = {
+    ("POST", "/books"): lambda: {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"title": {"type": ["string", "null"], "maxLength": 200}}}}}},
+    ("POST", "/books/{id}/pages"): _add_page_body,
+    ("PUT", "/books/{id}/pages"): lambda: {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["pages"],
+        "properties": {"pages": {"type": "array", "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}}}}},
+}
+
+
 def _operation(method: str, resource: str) -> dict:
     answers = {**EDGE_ERRORS, **ANSWERS[(method, resource)]}
     if (method, resource) not in OPEN_ROUTES:
@@ -98,8 +145,10 @@ def _operation(method: str, resource: str) -> dict:
             for status, (name, text) in sorted(answers.items())
         },
     }
-    if method == "POST":
+    if (method, resource) == ("POST", "/upload"):
         operation["requestBody"] = _upload_body()
+    elif (method, resource) in BOOK_BODIES:
+        operation["requestBody"] = BOOK_BODIES[(method, resource)]()
     if (method, resource) in OPEN_ROUTES:
         operation["security"] = []
     return operation

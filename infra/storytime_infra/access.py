@@ -35,6 +35,13 @@ ACCESS: dict[str, Access] = {
     "health": Access(),
     "index": Access(),
     "openapi": Access(),
+    # Books live in the records table; a book's view joins its narration when every page is read.
+    "create_book": Access(records=(_PUT,)),
+    "book": Access(reads=("audio/", "timings/", "books/"), writes=("books/",), records=(_GET,)),
+    "add_book_page": Access(reads=("text/", "audio/", "timings/", "books/"), writes=("images/", "books/"),
+                            records=(_GET, _PUT, _UPDATE), workflow=("states:StartExecution",),
+                            executions=("states:DescribeExecution",)),
+    "reorder_book": Access(reads=("audio/", "timings/", "books/"), writes=("books/",), records=(_GET, _UPDATE)),
     # Workflow steps
     "LoadProgress": Access(records=(_GET,)),
     "ReadPage": Access(reads=("images/",), writes=("ocr/",), records=(_UPDATE,)),

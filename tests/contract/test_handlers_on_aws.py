@@ -170,3 +170,27 @@ def test_one_page_through_every_handler_on_aws_adapters(aws):
     assert history["statusCode"] == 200
     # The execution the upload started, as Step Functions (moto) records it.
     assert "ExecutionStarted" in json.dumps(body(history))
+
+    # The page, read, in a book: created, added by id, its narration joined when the book is loaded.
+    def book_event(method, resource, book_id="", payload=None):
+        found = event("apigw_result.json", page)
+        path = resource.replace("{id}", book_id)
+        found.update(resource=resource, path=path, httpMethod=method, body=json.dumps(payload) if payload else None,
+                     pathParameters={"id": book_id} if book_id else None)
+        found["headers"]["Content-Type"] = "application/json"
+        return found
+
+    created = handler("create_book")(book_event("POST", "/books", payload={"title": "Fox"}), None)
+    assert created["statusCode"] == 201, created
+    book = body(created)["id"]
+    added = handler("add_book_page")(book_event("POST", "/books/{id}/pages", book, {"pageId": page}), None)
+    assert added["statusCode"] == 201, added
+    check_answer("POST", f"/books/{book}/pages", 201, body(added))
+    loaded = handler("book")(book_event("GET", "/books/{id}", book), None)
+    view = body(loaded)
+    check_answer("GET", f"/books/{book}", 200, view)
+    assert view["status"] == "COMPLETE" and view["audioUrl"].startswith("https://d111111abcdef8.cloudfront.net/books/")
+    key = view["audioUrl"].split(".net/", 1)[1]
+    assert s3.get_object(Bucket="media", Key=key)["Body"].read() == mp3
+    turned = handler("reorder_book")(book_event("PUT", "/books/{id}/pages", book, {"pages": [page]}), None)
+    assert turned["statusCode"] == 200, turned

@@ -218,3 +218,41 @@ def test_setting_a_field_to_none_removes_it(records):
     records.create(new_record(error="Rekognition.ThrottlingException"))
     assert records.update(ID, error=None).error is None
     assert records.get(ID).error is None
+
+
+BOOK = "b" * 32
+
+
+def test_a_book_is_stored_beside_the_pages_and_changed_by_compare_and_set(records):
+    from storytime.core.books import Book
+
+    records.create_book(Book(id=BOOK, created_at=1700000000.5, title="Fox"))
+    assert records.get_book(BOOK) == Book(id=BOOK, created_at=1700000000.5, title="Fox")
+    assert records.get_book("c" * 32) is None
+    first = records.set_book_pages(BOOK, ("1" * 64, "2" * 64), 0)
+    assert first.pages == ("1" * 64, "2" * 64) and first.version == 1
+    assert records.set_book_pages(BOOK, ("2" * 64,), 0) is None  # someone else changed it first
+    assert records.get_book(BOOK) == first
+    with pytest.raises(NotFound):
+        records.set_book_pages("c" * 32, (), 0)
+    records.create(new_record())
+    assert [r.id for r in records.unfinished()] == [ID]  # books are not pages
+
+
+def test_concurrent_page_additions_to_one_book_have_one_winner(records):
+    from storytime.core.books import Book
+
+    records.create_book(Book(id=BOOK, created_at=1.0))
+    wins, barrier = [], threading.Barrier(8)
+
+    def add(n):
+        barrier.wait()
+        wins.append(records.set_book_pages(BOOK, (f"{n}" * 64,), 0))
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [w for w in wins if w is not None]
+    assert len(winners) == 1 and records.get_book(BOOK) == winners[0]

@@ -76,12 +76,13 @@ class Record:
         return replace(self, **changes)
 
 
-_PUBLIC_KEY = re.compile(r"(images/[0-9a-f]{64}\.(jpg|png)|audio/[0-9a-f]{64}\.mp3|timings/[0-9a-f]{64}\.json)")
+_PUBLIC_KEY = re.compile(r"(images/[0-9a-f]{64}\.(jpg|png)|audio/[0-9a-f]{64}\.mp3|timings/[0-9a-f]{64}\.json"
+                         r"|books/[0-9a-f]{64}\.(mp3|json))")
 
 
 def is_public_key(key: str) -> bool:
-    """Page images, MP3s and their read-along timings are linked to people; OCR output, text and speech parts
-    are not."""
+    """Page images, MP3s and their read-along timings (and books' joined ones) are linked to people; OCR output,
+    text and speech parts are not."""
     return _PUBLIC_KEY.fullmatch(key) is not None
 
 

@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 
-from storytime.errors import StorytimeError
+from storytime.errors import MalformedRequest, StorytimeError
 from storytime.service.answers import Answer
 
 log = logging.getLogger("storytime.api")
@@ -36,6 +36,20 @@ def header(event: dict, name: str) -> str | None:
 def body_bytes(event: dict) -> bytes:
     body = event.get("body") or ""
     return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8")
+
+
+def json_body(event: dict, optional: bool = False) -> dict:
+    """A JSON object body; an empty body is {} when ``optional``."""
+    data = body_bytes(event)
+    if optional and not data.strip():
+        return {}
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedRequest("The body is not JSON.") from None
+    if not isinstance(value, dict):
+        raise MalformedRequest("The body is a JSON object.")
+    return value
 
 
 def api_handler(service):

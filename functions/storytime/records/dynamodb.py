@@ -9,6 +9,7 @@ from decimal import Decimal
 import boto3
 from boto3.dynamodb.conditions import Attr
 
+from storytime.core.books import Book
 from storytime.core.records import UNFINISHED, Record, Status
 from storytime.errors import NotFound, TooManyRecipients
 from storytime.records.port import GUARDED_FIELDS
@@ -149,3 +150,22 @@ class DynamoRecordStore:
             if "LastEvaluatedKey" not in page:
                 return records
             page = self._table.scan(ExclusiveStartKey=page["LastEvaluatedKey"], **scan)
+
+    def create_book(self, book: Book) -> None:
+        self._table.put_item(Item=_to_dynamo(book.to_item()), ConditionExpression=Attr("id").not_exists())
+
+    def get_book(self, book_id: str) -> Book | None:
+        item = self._table.get_item(Key={"id": book_id}, ConsistentRead=True).get("Item")
+        return Book.from_item(_from_dynamo(item)) if item and item.get("kind") == "book" else None
+
+    def set_book_pages(self, book_id: str, pages: tuple[str, ...], seen_version: int) -> Book | None:
+        try:
+            answer = self._table.update_item(
+                Key={"id": book_id}, UpdateExpression="SET pages = :pages, version = :next",
+                ConditionExpression=Attr("kind").eq("book") & Attr("version").eq(seen_version),
+                ExpressionAttributeValues={":pages": list(pages), ":next": seen_version + 1}, ReturnValues="ALL_NEW")
+        except self._conditional_failed:
+            if self.get_book(book_id) is None:
+                raise NotFound(f"No book with id {book_id}.") from None
+            return None
+        return Book.from_item(_from_dynamo(answer["Attributes"]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from storytime.core.books import Book
 from storytime.core.records import Record
 
 # Fields only the conditional writes below may change.
@@ -52,3 +53,12 @@ class RecordStore(Protocol):
         """True (and remembered) unless ``address`` was told about this page within ``every_seconds``."""
 
     def unfinished(self) -> list[Record]: ...
+
+    # Books live beside the pages (their ids are 32 hex characters, never a page's 64).
+    def create_book(self, book: Book) -> None: ...
+
+    def get_book(self, book_id: str) -> Book | None: ...
+
+    def set_book_pages(self, book_id: str, pages: tuple[str, ...], seen_version: int) -> Book | None:
+        """Replace the pages if the book is still at ``seen_version`` (compare-and-set); the stored book, or None
+        when someone else changed it first."""

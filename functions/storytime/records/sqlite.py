@@ -10,8 +10,10 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
+from storytime.core.books import Book
 from storytime.core.records import FINISHED, UNFINISHED, Record, Status, outcome_allowed
 from storytime.errors import InsufficientStorage, NotFound, TooManyRecipients
 from storytime.records.port import GUARDED_FIELDS
@@ -28,6 +30,11 @@ _SCHEMA = [
         address TEXT NOT NULL,
         at REAL NOT NULL,
         PRIMARY KEY (page_id, address)
+    )""",
+    """CREATE TABLE IF NOT EXISTS books (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        item TEXT NOT NULL
     )""",
 ]
 _FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
@@ -157,3 +164,25 @@ class SqliteRecordStore:
             ).fetchall()
         return [Record.from_item(json.loads(r[0])) for r in rows]
 
+    def create_book(self, book: Book) -> None:
+        with self._transaction():
+            self._db.execute("INSERT INTO books (id, version, item) VALUES (?, ?, ?)",
+                             (book.id, book.version, json.dumps(book.to_item())))
+
+    def get_book(self, book_id: str) -> Book | None:
+        with self._lock:
+            row = self._db.execute("SELECT item FROM books WHERE id = ?", (book_id,)).fetchone()
+        return Book.from_item(json.loads(row[0])) if row else None
+
+    def set_book_pages(self, book_id: str, pages: tuple[str, ...], seen_version: int) -> Book | None:
+        with self._transaction():
+            row = self._db.execute("SELECT item FROM books WHERE id = ?", (book_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"No book with id {book_id}.")
+            book = Book.from_item(json.loads(row[0]))
+            if book.version != seen_version:
+                return None
+            book = replace(book, pages=tuple(pages), version=seen_version + 1)
+            self._db.execute("UPDATE books SET version = ?, item = ? WHERE id = ?",
+                             (book.version, json.dumps(book.to_item()), book_id))
+            return book
