@@ -13,6 +13,8 @@ DAILY_QUOTA = 5_000
 GATEWAY_ERRORS = [apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX]
 ERROR_TEMPLATE = '{"error": "$context.error.responseType", "message": $context.error.messageString}'
 
+STAGE = "v1"
+
 
 class Api(Construct):
     def __init__(self, scope: Construct, id: str, *, functions: dict, allowed_origin: str):
@@ -27,7 +29,7 @@ class Api(Construct):
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=True,
             deploy_options=apigw.StageOptions(
-                stage_name="v1",
+                stage_name=STAGE,
                 throttling_rate_limit=RATE_PER_SECOND,
                 throttling_burst_limit=BURST,
                 logging_level=apigw.MethodLoggingLevel.ERROR,

@@ -29,6 +29,7 @@ def build(app: cdk.App) -> StorytimeStack:
         notify_email=context("notifyEmail") or "",
         allowed_origin=context("allowedOrigin"),
         first_reader=context("firstReader") or "rekognition",
+        public_url=context("publicUrl") or "",
     )
     suppress(stack)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))

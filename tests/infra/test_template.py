@@ -119,6 +119,10 @@ def test_lambda_runtime_architecture_handler_and_environment(template_json, name
     assert environment["STORYTIME_MAX_UPLOAD_BYTES"] == "4400000"
     assert environment["STORYTIME_FIRST_READER"] == "rekognition"  # Tesseract only when Rekognition falls short
     assert Settings.from_env({k: v if isinstance(v, str) else "x" for k, v in environment.items()}).poll_seconds == 5
+    # Links people receive are absolute: the stage's URL, built from the RestApi's id (no cycle).
+    [rest_api] = resources(template_json, "AWS::ApiGateway::RestApi")
+    parts = environment["STORYTIME_PUBLIC_URL"]["Fn::Join"][1]
+    assert parts[0] == "https://" and parts[1] == {"Ref": rest_api} and parts[-1] == "/v1"
 
 
 def test_lambda_code_is_the_package_without_the_local_runtime(outdir, template_json):
