@@ -21,6 +21,8 @@ ENGINE_FUNCTIONS = frozenset({"ReadPage"})
 # matches the same paths and builds the same proxy events.
 ROUTES = [
     ("POST", "/upload", "storytime.handlers.upload.handler"),
+    ("POST", "/uploads", "storytime.handlers.upload_url.handler"),
+    ("POST", "/uploads/{key}/complete", "storytime.handlers.upload_complete.handler"),
     ("GET", "/result/{id}", "storytime.handlers.result.handler"),
     ("GET", "/executions/{id}/history", "storytime.handlers.history.handler"),
     ("GET", "/health", "storytime.handlers.health.handler"),

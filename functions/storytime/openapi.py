@@ -13,7 +13,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from storytime.core.limits import MAX_UPLOAD_BYTES
+from storytime.core.limits import AWS_DIRECT_UPLOAD_BYTES, MAX_STAGED_UPLOAD_BYTES, MAX_UPLOAD_BYTES
 from storytime.functions import OPEN_ROUTES, ROUTES
 
 # What each route answers: status -> (schema name, description).
@@ -33,7 +33,23 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         400: ("error", "EMPTY_UPLOAD, or MALFORMED_REQUEST (multipart without exactly one file, a bad e-mail)"),
         408: ("error", "REQUEST_TIMEOUT: the body did not arrive in time"),
         411: ("error", "LENGTH_REQUIRED"),
-        413: ("error", "PAYLOAD_TOO_LARGE (over 10 MB) or IMAGE_TOO_LARGE (over 40 megapixels)"),
+        413: ("error", "PAYLOAD_TOO_LARGE (over 10 MB locally, ~4.4 MB on AWS: use POST /uploads) or "
+                       "IMAGE_TOO_LARGE (over 40 megapixels)"),
+        415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
+        422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
+    },
+    ("POST", "/uploads"): {
+        201: ("upload_ticket", "For photos over the direct limit: PUT the bytes to uploadUrl (no API key), "
+                               "then POST completeUrl"),
+        400: ("error", "MALFORMED_REQUEST: not a JSON object, or a bad contentType or bytes"),
+        413: ("error", "PAYLOAD_TOO_LARGE: bytes over the upload limit (25 MB)"),
+    },
+    ("POST", "/uploads/{key}/complete"): {
+        202: ("accepted", "A new page, or one still being read: poll links.result"),
+        200: ("result", "These exact bytes were read before: the result at once"),
+        400: ("error", "MALFORMED_ID (not an upload key), or MALFORMED_REQUEST (a bad e-mail)"),
+        404: ("error", "NOT_FOUND: nothing was PUT under this key, or it expired"),
+        413: ("error", "PAYLOAD_TOO_LARGE (over 25 MB) or IMAGE_TOO_LARGE (over 40 megapixels)"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
         422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
     },
@@ -80,6 +96,15 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     },
 }
 EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
+JSON_BODIES = {
+    "/uploads": {"type": "object", "properties": {
+        "contentType": {"type": "string", "pattern": "^image/"},
+        "bytes": {"type": "integer", "minimum": 1, "maximum": MAX_STAGED_UPLOAD_BYTES,
+                  "description": "The photo's size: signed into the URL on AWS (S3 takes only that many)"}}},
+    "/uploads/{key}/complete": {"type": "object", "properties": {"email": EMAIL}},
+}
+DIRECT_LIMITS = (f"A direct body may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB locally and "
+                 f"~{AWS_DIRECT_UPLOAD_BYTES / 1e6:.1f} MB on AWS; bigger photos take the two-step POST /uploads.")
 BINARY = {"type": "string", "format": "binary", "maxLength": MAX_UPLOAD_BYTES}
 
 
@@ -94,15 +119,21 @@ def schema_names() -> list[str]:
                   if p.name.endswith(".json"))
 
 
+PATH_PARAMETERS = {
+    "id": ("^[0-9a-f]{64}$", "The page id: the SHA-256 of the photo, in lowercase hex"),
+    "key": ("^[0-9a-f]{32}$", "The upload key POST /uploads gave"),
+}
+
+
 def _parameters(resource: str, method: str) -> list[dict]:
     if resource.startswith("/books/"):
         return [{"name": "id", "in": "path", "required": True,
                  "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "description": "The book id"}]
     params = [{"name": name, "in": "path", "required": True,
-               "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-               "description": "The page id: the SHA-256 of the photo, in lowercase hex"}
+               "schema": {"type": "string", "pattern": PATH_PARAMETERS[name][0]},
+               "description": PATH_PARAMETERS[name][1]}
               for name in re.findall(r"\{(\w+)\}", resource)]
-    if (method, resource) == ("POST", "/upload"):
+    if (method, resource) in (("POST", "/upload"), ("POST", "/uploads/{key}/complete")):
         params.append({"name": "email", "in": "query", "required": False, "schema": EMAIL})
     return params
 
@@ -149,6 +180,9 @@ def _operation(method: str, resource: str) -> dict:
         operation["requestBody"] = _upload_body()
     elif (method, resource) in BOOK_BODIES:
         operation["requestBody"] = BOOK_BODIES[(method, resource)]()
+    elif resource in JSON_BODIES:
+        operation["requestBody"] = {"required": False,
+                                    "content": {"application/json": {"schema": JSON_BODIES[resource]}}}
     if (method, resource) in OPEN_ROUTES:
         operation["security"] = []
     return operation
@@ -165,7 +199,8 @@ def document(server_url: str = "") -> dict:
         "openapi": "3.1.0",
         "info": {"title": "storytime", "version": "1",
                  "description": "Photograph a book page; storytime reads it aloud. Every error answer is "
-                                "{error: CODE, message}; media (images, MP3s) are linked from the answers."},
+                                "{error: CODE, message}; media (images, MP3s) are linked from the answers. "
+                                + DIRECT_LIMITS},
         "servers": [{"url": server_url or "/"}],
         "paths": paths,
         "components": {

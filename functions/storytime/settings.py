@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from storytime.core.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
+from storytime.core.limits import MAX_STAGED_UPLOAD_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
 
 _ENV = {
     "bucket": "STORYTIME_BUCKET",
@@ -25,6 +25,8 @@ _ENV = {
     "fresh_retry_after_seconds": "STORYTIME_FRESH_RETRY_AFTER_SECONDS",
     "max_upload_bytes": "STORYTIME_MAX_UPLOAD_BYTES",
     "max_pixels": "STORYTIME_MAX_PIXELS",
+    "max_staged_upload_bytes": "STORYTIME_MAX_STAGED_UPLOAD_BYTES",
+    "upload_url_seconds": "STORYTIME_UPLOAD_URL_SECONDS",
     "max_text_chars": "STORYTIME_MAX_TEXT_CHARS",
     "first_reader": "STORYTIME_FIRST_READER",
     "max_redrives": "STORYTIME_MAX_REDRIVES",
@@ -55,6 +57,9 @@ class Settings:
     public_url: str = ""
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_pixels: int = MAX_UPLOAD_PIXELS
+    # The two-step upload's limit, and how long its signed URL is good for.
+    max_staged_upload_bytes: int = MAX_STAGED_UPLOAD_BYTES
+    upload_url_seconds: int = 900
     # A dense page holds ~5,000 characters; far more means OCR read noise.
     max_text_chars: int = 100_000
     # Which OCR reads a new page first: "rekognition" (DetectText; the workflow

@@ -29,6 +29,11 @@ ACCESS: dict[str, Access] = {
     # API
     "upload": Access(writes=("images/",), records=(_GET, _PUT, _UPDATE), workflow=("states:StartExecution",),
                      executions=("states:DescribeExecution",)),
+    # Presigning a PUT needs the PutObject the URL's user will exercise (S3 checks the signer's rights).
+    "upload_url": Access(writes=("uploads/",)),
+    "upload_complete": Access(reads=("uploads/",), writes=("images/",), deletes=("uploads/",),
+                              records=(_GET, _PUT, _UPDATE), workflow=("states:StartExecution",),
+                              executions=("states:DescribeExecution",)),
     "result": Access(reads=("text/",), records=(_GET, _UPDATE), workflow=("states:StartExecution",),
                      executions=("states:DescribeExecution",)),
     "history": Access(records=(_GET,), executions=("states:GetExecutionHistory",)),

@@ -194,3 +194,32 @@ def test_one_page_through_every_handler_on_aws_adapters(aws):
     assert s3.get_object(Bucket="media", Key=key)["Body"].read() == mp3
     turned = handler("reorder_book")(book_event("PUT", "/books/{id}/pages", book, {"pages": [page]}), None)
     assert turned["statusCode"] == 200, turned
+
+
+def test_two_step_upload_on_aws_adapters(aws):
+    """POST /uploads presigns a real S3 PUT (moto takes it), complete answers as POST /upload and drops the copy."""
+    import base64
+
+    import requests
+
+    s3 = aws
+    photo = base64.b64decode(event("apigw_upload.json")["body"])
+    ticket = handler("upload_url")(event("apigw_uploads.json"), None)
+    assert ticket["statusCode"] == 201, ticket
+    answer = body(ticket)
+    check_answer("POST", "/uploads", 201, answer)
+    assert answer["uploadUrl"].startswith("https://media.s3.amazonaws.com/uploads/")
+    assert "Signature" in answer["uploadUrl"]
+    assert requests.put(answer["uploadUrl"], data=photo, timeout=10).status_code == 200
+    assert s3.get_object(Bucket="media", Key=f"uploads/{answer['key']}")["Body"].read() == photo
+
+    complete = event("apigw_upload_complete.json")
+    complete = json.loads(json.dumps(complete).replace("UPLOAD_KEY", answer["key"]))
+    done = handler("upload_complete")(complete, None)
+    assert done["statusCode"] == 202, done
+    check_answer("POST", f"/uploads/{answer['key']}/complete", 202, body(done))
+    assert s3.list_objects_v2(Bucket="media", Prefix="uploads/")["KeyCount"] == 0
+    direct = handler("upload")(event("apigw_upload.json"), None)
+    assert body(direct)["id"] == body(done)["id"]  # the same bytes, the same page
+    again = handler("upload_complete")(complete, None)
+    assert again["statusCode"] == 404 and body(again)["error"] == "NOT_FOUND"

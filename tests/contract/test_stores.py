@@ -1,6 +1,7 @@
 """Each port's cases run against its local adapter and its AWS adapter (on moto), so they cannot drift."""
 
 import threading
+import time
 
 import boto3
 import pytest
@@ -258,3 +259,40 @@ def test_concurrent_page_additions_to_one_book_have_one_winner(sqlite_records):
         t.join()
     winners = [w for w in wins if w is not None]
     assert len(winners) == 1 and records.get_book(BOOK) == winners[0]
+
+
+def put_to_upload_url(objects, url: str, data: bytes) -> None:
+    """One PUT to the URL, taken as its adapter's server takes it: S3 (moto), or the local server's check."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if isinstance(objects, S3ObjectStore):
+        import requests
+
+        assert requests.put(url, data=data, timeout=10).status_code == 200
+        return
+    parts = urlsplit(url)
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    key = unquote(parts.path[1:])
+    assert objects.upload_allowed(key, query["expires"], query["signature"], time.time()) is None
+    objects.put(key, data, "image/png")
+
+
+def test_upload_url_takes_one_put_of_the_bytes_under_its_key(objects):
+    expires = int(time.time()) + 900
+    url = objects.upload_url("uploads/" + "c" * 32, expires)
+    assert "/uploads/" + "c" * 32 + "?" in url
+    assert not objects.exists("uploads/" + "c" * 32)  # a URL is only a permission
+    put_to_upload_url(objects, url, b"\x89PNG staged")
+    assert objects.get("uploads/" + "c" * 32) == b"\x89PNG staged"
+
+
+def test_local_upload_url_refuses_another_key_a_changed_expiry_and_a_late_put(tmp_path):
+    objects = FileObjectStore(tmp_path / "o")
+    expires = int(time.time()) + 60
+    signature = objects.upload_url("uploads/" + "d" * 32, expires).rsplit("signature=", 1)[1]
+    assert objects.upload_allowed("uploads/" + "d" * 32, str(expires), signature, time.time()) is None
+    assert objects.upload_allowed("uploads/" + "e" * 32, str(expires), signature, time.time()) == "BAD_SIGNATURE"
+    assert objects.upload_allowed("uploads/" + "d" * 32, str(expires + 1), signature, time.time()) == "BAD_SIGNATURE"
+    assert objects.upload_allowed("uploads/" + "d" * 32, str(expires), signature, expires + 1) == "URL_EXPIRED"
+    other = FileObjectStore(tmp_path / "other")  # another data folder has its own key
+    assert other.upload_allowed("uploads/" + "d" * 32, str(expires), signature, time.time()) == "BAD_SIGNATURE"

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
+from storytime.core.limits import direct_limit_message
 from storytime.core.records import is_public_key
-from storytime.errors import StoredDataMissing
+from storytime.errors import InsufficientStorage, StoredDataMissing
 from storytime.local.deadline import DeadlineReader, Deadlines
 from storytime.local.edge import API_KEY_HEADER, Edge
 from storytime.local.gateway import compile_routes, decode_body, proxy_event
@@ -21,6 +24,7 @@ from storytime.local.static import ASSET_PREFIX, SECURITY_HEADERS, page_file, wa
 
 log = logging.getLogger("storytime.server")
 MEDIA_PREFIX = "/media/"
+UPLOAD_PREFIX = "/uploads/"  # PUT to a signed upload URL (S3's presigned PUT on AWS)
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "mp3": "audio/mpeg", "json": "application/json"}
 # Sent with every answer: browsers must take our Content-Type as it is, never guess.
 ALWAYS = {"X-Content-Type-Options": "nosniff"}
@@ -151,19 +155,24 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _has_body(self) -> bool:
         return bool(self._body_length()) or "Transfer-Encoding" in self.headers
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self, limit: int | None = None) -> bytes | None:
         if self.command not in ("POST", "PUT"):
             return b""
         length = self._body_length()
         if length is None:
             self._json(411, "LENGTH_REQUIRED", "Send a numeric Content-Length header with the upload.", close=True)
             return None
-        limit = self.server.runtime.settings.max_upload_bytes
         self.deadlines.start_body()
-        # API Gateway refuses bodies over 10 MB before any Lambda runs; so do we.
-        if length > limit + 64 * 1024:
+        if limit is not None:  # an upload URL takes the photo's bytes, no more
+            too_big = length > limit
+            message = f"The photo is larger than {limit / (1024 * 1024):g} MB."
+        else:  # API Gateway refuses bodies over 10 MB before any Lambda runs; so do we.
+            limit = self.server.runtime.settings.max_upload_bytes
+            too_big = length > limit + 64 * 1024
+            message = direct_limit_message(limit)
+        if too_big:
             self._drain(min(length, 2 * limit))
-            self._json(413, "PAYLOAD_TOO_LARGE", f"The upload is larger than {limit // (1024 * 1024)} MB.", close=True)
+            self._json(413, "PAYLOAD_TOO_LARGE", message, close=True)
             return None
         try:
             body = self.rfile.read(length)
@@ -185,6 +194,27 @@ class RequestHandler(BaseHTTPRequestHandler):
                 remaining -= len(chunk)
         except TimeoutError:
             return
+
+    def _staged_put(self, path: str) -> None:
+        """PUT to an upload URL, as S3 takes a presigned PUT: the signature is the permission, no API key."""
+        key = path[1:]
+        query = parse_qs(urlsplit(self.path).query)
+        expires, signature = (query.get(name, [""])[-1] for name in ("expires", "signature"))
+        objects = self.server.runtime.objects
+        refused = None if len(key.split("/")) == 2 else "BAD_SIGNATURE"
+        refused = refused or objects.upload_allowed(key, expires, signature, time.time())
+        if refused:
+            message = ("This upload URL has expired: ask POST /uploads for a new one." if refused == "URL_EXPIRED"
+                       else "This upload URL is not signed by this service.")
+            return self._json(403, refused, message, close=True)
+        body = self._read_body(limit=self.server.runtime.settings.max_staged_upload_bytes)
+        if body is None:
+            return None
+        try:
+            objects.put(key, body, self.headers.get("Content-Type") or "application/octet-stream")
+        except InsufficientStorage as error:
+            return self._json(507, error.code, str(error))
+        self._send(200, b"", {})
 
     def _media(self) -> None:
         """Page images, MP3s and timings, as CloudFront serves them: byte ranges too (Safari's <audio> asks for them).
@@ -252,6 +282,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 path.startswith(ASSET_PREFIX) or path == "/index.html"
                 or (path == "/" and wants_page(self.headers.get("Accept")))):
             return self._page(path)  # CloudFront's on AWS, like media: no API key
+        if self.command == "PUT" and path.startswith(UPLOAD_PREFIX):
+            return self._staged_put(path)
         edge = self.server.edge
         if edge.needs_key(self.command, path) and not edge.key_matches(self.headers.get(API_KEY_HEADER)):
             return self._json(403, "FORBIDDEN", f"Send the API key in the {API_KEY_HEADER} header.",

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import errno
+import hashlib
+import hmac
 import os
+import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from storytime.errors import InsufficientStorage, StoredDataMissing
 
@@ -64,3 +68,22 @@ class FileObjectStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+    def _secret(self) -> bytes:
+        """The data folder's own signing key, made on first use (a dot file: no object key reaches it)."""
+        path = self.root / ".upload-signing-key"
+        if not path.is_file():
+            write_durably(path, secrets.token_bytes(32))
+        return path.read_bytes()
+
+    def _signature(self, key: str, expires_at: int) -> str:
+        return hmac.new(self._secret(), f"PUT\n{key}\n{expires_at}".encode(), hashlib.sha256).hexdigest()
+
+    def upload_url(self, key: str, expires_at: int, size: int | None = None) -> str:
+        return f"/{quote(key)}?expires={int(expires_at)}&signature={self._signature(key, int(expires_at))}"
+
+    def upload_allowed(self, key: str, expires: str, signature: str, now: float) -> str | None:
+        """Why a PUT to an upload URL is refused (BAD_SIGNATURE, URL_EXPIRED), or None when it may go."""
+        if not expires.isdigit() or not hmac.compare_digest(self._signature(key, int(expires)), signature):
+            return "BAD_SIGNATURE"
+        return "URL_EXPIRED" if int(expires) < now else None

@@ -14,3 +14,7 @@ class ObjectStore(Protocol):
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> None: ...
+
+    def upload_url(self, key: str, expires_at: int, size: int | None = None) -> str:
+        """A URL that takes one PUT of the object's bytes until ``expires_at`` (epoch seconds), no key
+        needed: presigned on S3, HMAC-signed for the local server (relative: the server's own)."""

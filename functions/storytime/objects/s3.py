@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import boto3
 
 from storytime.errors import StoredDataMissing
@@ -32,3 +34,10 @@ class S3ObjectStore:
 
     def delete(self, key: str) -> None:
         self._s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def upload_url(self, key: str, expires_at: int, size: int | None = None) -> str:
+        params = {"Bucket": self.bucket, "Key": key}
+        if size is not None:  # signed: S3 refuses a body of any other length
+            params["ContentLength"] = size
+        return self._s3.generate_presigned_url("put_object", Params=params,
+                                               ExpiresIn=max(1, int(expires_at - time.time())))

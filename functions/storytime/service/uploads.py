@@ -39,7 +39,8 @@ def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
     return Answer(202, body, {"Retry-After": pending.headers["Retry-After"]})
 
 
-def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None) -> Answer:
+def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None,
+                  max_bytes: int | None = None) -> Answer:
     settings = deps.settings
     if recipient:
         recipient = plain_address(recipient)
@@ -48,7 +49,8 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
     if existing is not None:
         # These exact bytes passed validation when they first came: answer at once.
         return duplicate(deps, existing, recipient)
-    image = prepare_upload(data, declared_type, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+    image = prepare_upload(data, declared_type, max_bytes=max_bytes or settings.max_upload_bytes,
+                           max_pixels=settings.max_pixels)
     if storage_low(deps):
         raise InsufficientStorage("storytime is short of space for new pages; try again later.")
     # Image first, then the record: a record never points at a missing image.
