@@ -99,8 +99,10 @@ EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when th
 JSON_BODIES = {
     "/uploads": {"type": "object", "properties": {
         "contentType": {"type": "string", "pattern": "^image/"},
-        "bytes": {"type": "integer", "minimum": 1, "maximum": MAX_STAGED_UPLOAD_BYTES,
-                  "description": "The photo's size: signed into the URL on AWS (S3 takes only that many)"}}},
+        # No maximum here: over the limit is a 413 (PAYLOAD_TOO_LARGE), as for the photo itself.
+        "bytes": {"type": "integer", "minimum": 1,
+                  "description": f"The photo's size, at most {MAX_STAGED_UPLOAD_BYTES} "
+                                 "(signed into the URL on AWS: S3 takes only that many)"}}},
     "/uploads/{key}/complete": {"type": "object", "properties": {"email": EMAIL}},
 }
 DIRECT_LIMITS = (f"A direct body may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB locally and "

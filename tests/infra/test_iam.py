@@ -87,6 +87,13 @@ EXPECTED = {
                       (frozenset({GET, PUT, UPDATE}), "table"),
                       (frozenset({"states:StartExecution"}), MACHINE),
                       (frozenset({"states:DescribeExecution"}), EXECUTIONS)},
+    # Presigning signs with the role's rights: the PUT a client makes is checked against them.
+    "upload_url": BASE | {(frozenset({"s3:PutObject"}), "bucket/uploads/*")},
+    "upload_complete": BASE | reads("uploads/") | {(frozenset({"s3:PutObject"}), "bucket/images/*"),
+                                                   (frozenset({"s3:DeleteObject"}), "bucket/uploads/*"),
+                                                   (frozenset({GET, PUT, UPDATE}), "table"),
+                                                   (frozenset({"states:StartExecution"}), MACHINE),
+                                                   (frozenset({"states:DescribeExecution"}), EXECUTIONS)},
     "result": BASE | reads("text/") | {(frozenset({GET, UPDATE}), "table"),
                                         (frozenset({"states:StartExecution"}), MACHINE),
                                         (frozenset({"states:DescribeExecution"}), EXECUTIONS)},

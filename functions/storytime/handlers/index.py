@@ -12,6 +12,8 @@ def handler(event, deps):
         "endpoints": {
             "POST /upload": "the photo as the body (JPEG, PNG, WebP, HEIC) or as one multipart file; "
                             "optional form field 'email' to be told when it is ready",
+            "POST /uploads": "photos over the direct limit (10 MB here, ~4.4 MB on AWS): a signed URL to PUT the "
+                             "photo to, then POST its completeUrl",
             "GET /result/{id}": "200 with text and audioUrl when ready; 503 with Retry-After while reading",
             "GET /executions/{id}/history": "the workflow's states for the page: names, times, error codes",
             "GET /health": "liveness",

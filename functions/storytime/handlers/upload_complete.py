@@ -6,7 +6,8 @@ from storytime.service.staged import complete_upload
 
 @api_handler
 def handler(event, deps):
-    email = json_body(event).get("email") or (event.get("queryStringParameters") or {}).get("email")
-    if email is not None and not isinstance(email, str):
+    body = json_body(event)
+    email = body.get("email") if "email" in body else (event.get("queryStringParameters") or {}).get("email")
+    if "email" in body and not isinstance(email, str):
         raise MalformedRequest("email must be a string.")
     return complete_upload(deps, (event.get("pathParameters") or {}).get("key", ""), email)

@@ -22,8 +22,8 @@ def json_body(event) -> dict:
 def handler(event, deps):
     body = json_body(event)
     content_type, size = body.get("contentType"), body.get("bytes")
-    if content_type is not None and not isinstance(content_type, str):
+    if "contentType" in body and not isinstance(content_type, str):
         raise MalformedRequest("contentType must be a string.")
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+    if "bytes" in body and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
         raise MalformedRequest("bytes must be a positive whole number.")
     return upload_ticket(deps, content_type, size)
