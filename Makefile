@@ -14,7 +14,7 @@ export STORYTIME_PORT STORYTIME_DATA
 SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs
 STAMP = $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean
+.PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean test-sfn-local
 
 run: system $(STAMP)
 	$(VENV)/bin/storytime serve
@@ -47,6 +47,20 @@ profile: system $(STAMP)
 DIR ?= tests/fixtures
 quality: system $(STAMP)
 	$(VENV)/bin/python bench/quality.py $(DIR)
+
+# The workflow's path cases on AWS's own Step Functions Local, with a MockConfigFile
+# generated from the table the embedded-interpreter tests use. Needs Docker (not
+# in make test; make test checks the generated file instead).
+SFN_LOCAL_IMAGE ?= amazon/aws-stepfunctions-local:latest
+SFN_LOCAL_DIR = $(CURDIR)/build/sfn-local
+test-sfn-local: $(STAMP)
+	$(VENV)/bin/python -m tests.sfn_local.mock_config $(SFN_LOCAL_DIR)/MockConfigFile.json
+	docker pull $(SFN_LOCAL_IMAGE)
+	docker run -d --rm --name storytime-sfn-local -p 8083:8083 \
+	  -v $(SFN_LOCAL_DIR):/home/StepFunctionsLocal/mock:ro \
+	  -e SFN_MOCK_CONFIG=/home/StepFunctionsLocal/mock/MockConfigFile.json $(SFN_LOCAL_IMAGE)
+	$(VENV)/bin/python -m tests.sfn_local.run http://localhost:8083; status=$$?; \
+	  docker stop storytime-sfn-local >/dev/null; exit $$status
 
 # The AWS stack (infra/). synth is offline: no account, no Docker, no bundling.
 # deploy/destroy need AWS credentials and `npx aws-cdk` (npm); deploy builds

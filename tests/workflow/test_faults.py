@@ -12,6 +12,7 @@ from storytime.service.uploads import accept_upload
 
 from tests.fakes import Flaky, page_photo
 from tests.workflow.helpers import entered, failures, run_page
+from tests.workflow.path_cases import BY_NAME
 
 
 def inject(runtime, name, error, times):
@@ -62,7 +63,7 @@ def test_unreadable_image_ends_the_page_at_once_with_a_final_answer(rekognition_
     _, record, history = run_page(runtime, page_photo(13), "ann@example.com")
 
     assert runtime.workflow.status(record.execution_arn) == "FAILED"
-    assert entered(history)[-6:] == ["RecordFailure", "TellSubscribers", "Notify", "EmailPerson", "Outcome", "Failed"]
+    assert entered(history) == BY_NAME["UnreadableImage"].states
     assert (record.status, record.error) == ("FAILED", "Rekognition.InvalidImageFormatException")
     later(runtime, 3600)
     for _ in range(3):
