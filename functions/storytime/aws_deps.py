@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from storytime.metrics.powertools import PowertoolsMetrics
 from storytime.objects.s3 import S3ObjectStore
 from storytime.records.dynamodb import DynamoRecordStore
 from storytime.service.deps import Deps
@@ -20,6 +21,7 @@ def aws_deps() -> Deps:
         records=DynamoRecordStore(settings.table),
         objects=S3ObjectStore(settings.bucket),
         workflow=StepFunctionsWorkflow(settings.state_machine_arn),
+        metrics=PowertoolsMetrics(),
     )
 
 

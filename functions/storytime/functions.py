@@ -38,6 +38,27 @@ ROUTES = [
 OPEN_ROUTES = {("GET", "/health")}
 
 
+# On AWS each function's handler is its Powertools-observed twin in this module.
+AWS_ENTRY_MODULE = "storytime.aws_entry"
+
+# What Powertools reads on AWS (the stack sets it beside Settings.environment()).
+POWERTOOLS_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "storytime",
+    "POWERTOOLS_METRICS_NAMESPACE": "storytime",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+}
+
+
+def entry_name(dotted: str) -> str:
+    """``storytime.handlers.load_progress.handler`` -> ``load_progress``."""
+    return dotted.rsplit(".", 2)[-2]
+
+
+def aws_handler(dotted: str) -> str:
+    """The handler AWS runs for the handler ``dotted``: ``storytime.aws_entry.load_progress``."""
+    return f"{AWS_ENTRY_MODULE}.{entry_name(dotted)}"
+
+
 def load_handler(dotted: str):
     from importlib import import_module
 

@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from storytime.functions import FUNCTIONS, ROUTES
+from storytime.functions import FUNCTIONS, POWERTOOLS_ENVIRONMENT, ROUTES, aws_handler
 
 from storytime_infra import packaging
 from storytime_infra.access import ACCESS, Access
@@ -65,15 +65,17 @@ class Functions(Construct):
                 role.add_to_policy(statement)
             common = dict(
                 architecture=packaging.ARCHITECTURE, memory_size=spec.memory, timeout=Duration.seconds(spec.timeout),
-                environment=environment, role=role, log_group=log_group, tracing=lambda_.Tracing.ACTIVE,
+                environment={**environment, **POWERTOOLS_ENVIRONMENT}, role=role, log_group=log_group,
+                tracing=lambda_.Tracing.ACTIVE,
                 logging_format=lambda_.LoggingFormat.JSON, description=f"storytime {spec.name}",
             )
             if spec.name in CONTAINER_FUNCTIONS:
-                function = lambda_.DockerImageFunction(self, spec.name, code=packaging.reader_image(spec.handler),
-                                                       **common)
+                image = packaging.reader_image(aws_handler(spec.handler))
+                function = lambda_.DockerImageFunction(self, spec.name, code=image, **common)
             else:
-                function = lambda_.Function(self, spec.name, runtime=packaging.RUNTIME, handler=spec.handler,
-                                            code=code, layers=[layer], **common)
+                # The Powertools-observed twin of the handler (storytime.aws_entry).
+                function = lambda_.Function(self, spec.name, runtime=packaging.RUNTIME,
+                                            handler=aws_handler(spec.handler), code=code, layers=[layer], **common)
             self.functions[spec.name] = function
             self.log_groups[spec.name] = log_group
 

@@ -46,9 +46,9 @@ READER_CONTEXT_EXCLUDE = [
 
 
 def layer_requirements() -> list[str]:
-    """The runtime dependencies, pinned exactly as pyproject.toml pins them."""
+    """The runtime dependencies and the AWS-only ones (Powertools), pinned exactly as pyproject.toml pins them."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    return list(project["dependencies"])
+    return list(project["dependencies"]) + list(project["optional-dependencies"]["aws"])
 
 
 @jsii.implements(ILocalBundling)

@@ -2,6 +2,8 @@
 
 import json
 import re
+import tomllib
+from pathlib import Path
 
 import pytest
 from aws_cdk.assertions import Match
@@ -10,6 +12,8 @@ from storytime.settings import Settings
 from storytime.statemachine import definition_path, placeholders, substitute
 
 from tests.infra.conftest import CONTEXT, resources
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def only(template_json, type_):
@@ -91,6 +95,11 @@ def test_ses_sender_identity_comes_from_context(template_json):
 HANDLERS = {**{name: h for name, h in FUNCTIONS.items()}, **{h.rsplit(".", 2)[-2]: h for _m, _p, h in ROUTES}}
 
 
+def aws_entry(name: str) -> str:
+    """Every function runs its handler's Powertools-observed twin (storytime.aws_entry)."""
+    return "storytime.aws_entry." + HANDLERS[name].rsplit(".", 2)[-2]
+
+
 def lambdas(template_json):
     return {r["Properties"].get("Description", "").removeprefix("storytime "): r["Properties"]
             for r in resources(template_json, "AWS::Lambda::Function").values()}
@@ -107,14 +116,17 @@ def test_lambda_runtime_architecture_handler_and_environment(template_json, name
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert function["LoggingConfig"]["LogFormat"] == "JSON"
     if function.get("PackageType") == "Image":
-        assert function["ImageConfig"]["Command"] == [HANDLERS[name]]
+        assert function["ImageConfig"]["Command"] == [aws_entry(name)]
     else:
         assert re.fullmatch(r"python3\.(1[2-9])", function["Runtime"])
-        assert function["Handler"] == HANDLERS[name]
+        assert function["Handler"] == aws_entry(name)
         assert len(function["Layers"]) == 1
     environment = function["Environment"]["Variables"]
     example = Settings(bucket="b", table="t", state_machine_arn="a", media_base_url="u").environment()
-    assert set(environment) == set(example)
+    assert set(environment) == set(example) | {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE",
+                                                 "POWERTOOLS_LOG_LEVEL"}
+    assert (environment["POWERTOOLS_SERVICE_NAME"], environment["POWERTOOLS_METRICS_NAMESPACE"]) == \
+        ("storytime", "storytime")
     # What a direct POST can carry through API Gateway into Lambda (base64 in a 6 MB payload).
     assert environment["STORYTIME_MAX_UPLOAD_BYTES"] == "4400000"
     assert environment["STORYTIME_FIRST_READER"] == "rekognition"  # Tesseract only when Rekognition falls short
@@ -206,7 +218,7 @@ def test_alarms_watch_failed_pages_and_every_function(template_json):
 def test_the_dense_page_reader_is_an_arm64_image_built_from_the_repo_dockerfile(outdir, template_json):
     reader = lambdas(template_json)["ReadPage"]
     assert reader["PackageType"] == "Image"
-    assert reader["ImageConfig"]["Command"] == [FUNCTIONS["ReadPage"]]
+    assert reader["ImageConfig"]["Command"] == [aws_entry("ReadPage")]
     assert reader["Timeout"] >= 300  # the ASL's TimeoutSeconds for ReadPage
     assets = json.loads((outdir / "Storytime.assets.json").read_text())
     (image,) = assets["dockerImages"].values()
@@ -219,7 +231,17 @@ def test_the_dense_page_reader_is_an_arm64_image_built_from_the_repo_dockerfile(
     assert (context / "functions" / "storytime" / "ocr" / "tesseract.py").is_file()
     assert (context / "constraints.txt").is_file()
     assert not (context / "functions" / "storytime" / "local").exists()
+    assert "aws-lambda-powertools" in (context / "infra" / "reader" / "Dockerfile").read_text()  # its entry needs it
     assert not (context / ".venv").exists() and not (context / "tests").exists()
+
+
+def test_powertools_reaches_aws_pinned_in_the_layer_only():
+    from storytime_infra.packaging import layer_requirements
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert "aws-lambda-powertools==3.37.0" in layer_requirements()
+    assert not any(d.startswith("aws-lambda-powertools") for d in project["dependencies"])
+    assert not any(d.startswith("aws-lambda-powertools") for d in project["optional-dependencies"]["local"])
 
 
 def test_gateway_refusals_answer_in_the_json_error_shape(template_json):

@@ -30,6 +30,7 @@ from storytime.local.services import (
     rekognition_operations,
     sns_operations,
 )
+from storytime.metrics.port import CountingMetrics
 from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
 from storytime.service.attempts import start_attempt, storage_low, sweep
@@ -91,7 +92,8 @@ class LocalRuntime:
         self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history",
                                           retention_days=self.local.history_retention_days)
         self.deps = Deps(settings=self.settings, records=self.records, objects=self.objects, workflow=self.workflow,
-                         ocr=self.engines.ocr, free_bytes=lambda: shutil.disk_usage(self.data).free)
+                         ocr=self.engines.ocr, free_bytes=lambda: shutil.disk_usage(self.data).free,
+                         metrics=CountingMetrics())
         self.operations = {
             **lambda_operations({n: load_handler(h) for n, h in FUNCTIONS.items()}, self.deps,
                                 self.slots, ENGINE_FUNCTIONS),

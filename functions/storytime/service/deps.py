@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from storytime.metrics.port import Metrics, NoMetrics
 from storytime.objects.port import ObjectStore
 from storytime.records.port import RecordStore
 from storytime.settings import Settings
@@ -24,3 +25,5 @@ class Deps:
     ocr: Callable[[bytes], dict] | None = None
     # Free bytes where pages are stored; None where storage does not fill up (S3).
     free_bytes: Callable[[], int | None] = field(default=lambda: None)
+    # Counts of what happened to pages (CloudWatch on AWS, a counter locally).
+    metrics: Metrics = field(default_factory=NoMetrics)

@@ -16,6 +16,7 @@ from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefi
 from storytime.core.speakable import speakable
 from storytime.core.timings import join_marks, parse_marks
 from storytime.errors import AttemptsExhausted, NotFound, TextTooLong, classify
+from storytime.metrics.port import NO_TEXT, PAGES_COMPLETED, PAGES_FAILED
 from storytime.service.deps import Deps
 
 log = logging.getLogger("storytime.pipeline")
@@ -173,9 +174,13 @@ def record_outcome(deps: Deps, page_id: str, outcome: str, execution_arn: str,
     if record is None or not record.finished:
         # Refused (the page ended, or a newer attempt holds it) or to be re-driven: nothing to tell.
         return notice(record, [], deps.settings.media_base_url) if record else skipped(outcome)
+    deps.metrics.count(ENDED[record.status])  # this execution wrote the final outcome: counted once
     told = [a for a in record.recipients
             if deps.records.claim_notice(page_id, a, now, deps.settings.renotify_after_seconds)]
     return notice(record, told, deps.settings.media_base_url, deps.settings.public_url)
+
+
+ENDED = {Status.COMPLETE: PAGES_COMPLETED, Status.FAILED: PAGES_FAILED, Status.NO_TEXT: NO_TEXT}
 
 
 def skipped(outcome: str) -> dict:

@@ -10,6 +10,7 @@ from storytime.core.images import prepare_upload
 from storytime.core.notices import result_link
 from storytime.core.records import Record, Status, image_key
 from storytime.errors import InsufficientStorage
+from storytime.metrics.port import DUPLICATE_UPLOADS
 from storytime.service.answers import Answer
 from storytime.service.attempts import start_attempt, storage_low, tell_again
 from storytime.service.deps import Deps
@@ -27,6 +28,7 @@ def finished_duplicate(deps: Deps, record: Record, recipient: str | None) -> Ans
 
 
 def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
+    deps.metrics.count(DUPLICATE_UPLOADS)
     if record.finished:
         return finished_duplicate(deps, record, recipient)
     if recipient:
