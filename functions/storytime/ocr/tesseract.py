@@ -318,7 +318,11 @@ class TesseractDetectText:
         skew = estimate_skew(turned, self.max_skew) if self.max_skew > 0 else 0.0
         if abs(skew) < max(self.min_skew, 1e-9):
             return turned, _Frame(rotation, 0.0, turned.size, turned.size)
-        upright = turned.rotate(skew, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        # The corners the turn uncovers take the colour of the image's own
+        # border: white corners against a photo's dark background cost the
+        # two-column photo the left ends of its first lines (2.7 % CER; raw
+        # tesseract, not turned, 0.8 %).
+        upright = turned.rotate(skew, resample=Image.BICUBIC, expand=True, fillcolor=_border_grey(turned))
         return upright, _Frame(rotation, skew, turned.size, upright.size)
 
     def _read_turned(self, image: Image.Image, rotation: int, psm: int | None = None,
@@ -460,6 +464,21 @@ class TesseractDetectText:
                 })
                 word_id += 1
         return {"TextDetections": lines_out + words_out, "TextModelVersion": TEXT_MODEL_VERSION}
+
+
+def _border_grey(image: Image.Image) -> int:
+    """Median grey of a greyscale image's outermost pixels (its background
+    where the page does not fill the frame)."""
+    width, height = image.size
+    ring = [image.crop(box) for box in ((0, 0, width, 1), (0, height - 1, width, height),
+                                        (0, 0, 1, height), (width - 1, 0, width, height))]
+    histogram = [sum(counts) for counts in zip(*(strip.histogram() for strip in ring))]
+    half, seen = sum(histogram) / 2, 0
+    for grey, count in enumerate(histogram):
+        seen += count
+        if seen >= half:
+            return grey
+    return 255
 
 
 def _at_edge(line: _Line, size: tuple[int, int]) -> bool:
