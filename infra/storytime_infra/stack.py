@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import CfnOutput, Fn, Stack
 from constructs import Construct
+from storytime.core.limits import AWS_DIRECT_UPLOAD_BYTES
 from storytime.settings import Settings
 
 from storytime_infra.alarms import Alarms
@@ -15,7 +16,7 @@ from storytime_infra.workflow import Workflow
 STATE_MACHINE_NAME = "storytime"
 # A direct POST's body reaches Lambda base64-encoded inside a 6 MB synchronous
 # payload: about 4.4 MB of photo. Larger photos take the two-step upload.
-DIRECT_UPLOAD_BYTES = 4_400_000
+DIRECT_UPLOAD_BYTES = AWS_DIRECT_UPLOAD_BYTES  # one figure for the stack, the 413 and the docs
 
 
 class StorytimeStack(Stack):

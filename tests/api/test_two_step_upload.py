@@ -116,3 +116,13 @@ def test_the_same_photo_direct_and_two_step_is_one_page_read_once(service, engin
                                       {"Content-Type": "application/json"})
     assert status == 200 and again["id"] == direct["id"] and again["status"] == "COMPLETE"
     assert engines.ocr.calls == calls  # answered from the stored result, not read again
+
+
+def test_a_direct_upload_just_over_the_limit_is_told_the_two_step_way(start_service):
+    """Past the edge's slack the handler refuses it: the same message, each platform's limit and the way round."""
+    from tests.api.test_upload_and_result import jpeg
+
+    _, client = start_service(max_upload_bytes=200)
+    status, _, refused = client.upload(jpeg((300, 300)), "image/jpeg")
+    assert status == 413 and refused["error"] == "PAYLOAD_TOO_LARGE"
+    assert "~4.4 MB on AWS" in refused["message"] and "POST /uploads" in refused["message"]

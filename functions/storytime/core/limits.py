@@ -15,7 +15,7 @@ MAX_UPLOAD_PIXELS = 40_000_000
 
 def direct_limit_message(limit: int) -> str:
     """The 413 for a direct POST /upload: each platform's limit, and the way round it."""
-    return (f"The upload is larger than {limit // (1024 * 1024)} MB, the most a direct POST /upload takes here "
-            f"(~{AWS_DIRECT_UPLOAD_BYTES / 1e6:.1f} MB on AWS). Send bigger photos in two steps: POST /uploads, "
-            f"PUT the photo to its uploadUrl, then POST its completeUrl (up to "
-            f"{MAX_STAGED_UPLOAD_BYTES // (1024 * 1024)} MB).")
+    return (f"The upload is larger than {limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+            + f" MB, the most a direct POST /upload takes (10 MB locally, ~{AWS_DIRECT_UPLOAD_BYTES / 1e6:.1f} MB "
+            "on AWS). Send bigger photos in two steps: POST /uploads, PUT the photo to its uploadUrl, then POST its "
+            f"completeUrl (up to {MAX_STAGED_UPLOAD_BYTES // (1024 * 1024)} MB).")

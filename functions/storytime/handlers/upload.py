@@ -1,4 +1,6 @@
+from storytime.core.limits import direct_limit_message
 from storytime.core.multipart import single_file
+from storytime.errors import PayloadTooLarge
 from storytime.handlers._http import api_handler, body_bytes, header
 from storytime.service.uploads import accept_upload
 
@@ -8,4 +10,7 @@ def handler(event, deps):
     content_type = header(event, "Content-Type")
     data, declared_type, fields = single_file(body_bytes(event), content_type)
     recipient = fields.get("email") or (event.get("queryStringParameters") or {}).get("email")
-    return accept_upload(deps, data, declared_type, recipient)
+    try:
+        return accept_upload(deps, data, declared_type, recipient)
+    except PayloadTooLarge:  # over the direct limit, not over what the service takes: say how
+        raise PayloadTooLarge(direct_limit_message(deps.settings.max_upload_bytes)) from None
