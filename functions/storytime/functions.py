@@ -11,6 +11,7 @@ FUNCTIONS = {
     "ReadSpeechPart": "storytime.handlers.read_speech_part.handler",
     "JoinAudio": "storytime.handlers.join_audio.handler",
     "RecordOutcome": "storytime.handlers.record_outcome.handler",
+    "JoinBooks": "storytime.handlers.join_books.handler",
 }
 
 # Functions that run an OCR or speech engine: their concurrency is the

@@ -55,5 +55,6 @@ ACCESS: dict[str, Access] = {
     "ReadSpeechPart": Access(reads=("text/",)),
     "JoinAudio": Access(reads=("speech/",), writes=("audio/", "timings/"), deletes=("speech/",), records=(_UPDATE,)),
     # Conditional status writes (UpdateItem), the failure count (GetItem), the notice ledger (PutItem).
+    "JoinBooks": Access(reads=("audio/", "timings/", "books/"), writes=("books/",), records=(_GET,)),
     "RecordOutcome": Access(records=(_GET, _PUT, _UPDATE)),
 }

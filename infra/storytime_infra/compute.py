@@ -34,7 +34,7 @@ def specs() -> list[Spec]:
             # The ASL gives ReadPage 300 s; Tesseract on a phone photo takes seconds.
             found.append(Spec(name, handler, memory=2048, timeout=300))
         else:
-            found.append(Spec(name, handler, memory=1024 if name in ("ExtractText", "JoinAudio") else 512,
+            found.append(Spec(name, handler, memory=1024 if name in ("ExtractText", "JoinAudio", "JoinBooks") else 512,
                               timeout=60))
     for _method, _path, handler in ROUTES:
         module = handler.rsplit(".", 2)[-2]

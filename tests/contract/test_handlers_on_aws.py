@@ -194,6 +194,8 @@ def test_one_page_through_every_handler_on_aws_adapters(aws):
     assert s3.get_object(Bucket="media", Key=key)["Body"].read() == mp3
     turned = handler("reorder_book")(book_event("PUT", "/books/{id}/pages", book, {"pages": [page]}), None)
     assert turned["statusCode"] == 200, turned
+    # The workflow's JoinBooks step finds the book from the page (and finds it joined already).
+    assert handler("JoinBooks")({"id": page}, None) == {"joined": [book]}
 
 
 def test_two_step_upload_on_aws_adapters(aws):

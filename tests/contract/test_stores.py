@@ -324,3 +324,11 @@ def test_local_upload_url_refuses_another_key_a_changed_expiry_and_a_late_put(tm
     assert objects.upload_allowed("uploads/" + "d" * 32, str(expires), signature, expires + 1) == "URL_EXPIRED"
     other = FileObjectStore(tmp_path / "other")  # another data folder has its own key
     assert other.upload_allowed("uploads/" + "d" * 32, str(expires), signature, time.time()) == "BAD_SIGNATURE"
+
+
+def test_the_books_of_a_page_are_a_set(records):
+    assert records.books_of_page(ID) == []
+    for book in ("c" * 32, BOOK, "c" * 32):
+        records.add_page_book(ID, book)
+    assert records.books_of_page(ID) == [BOOK, "c" * 32]
+    assert records.books_of_page("f" * 64) == [] and records.unfinished() == []

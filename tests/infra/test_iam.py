@@ -121,6 +121,7 @@ EXPECTED = {
                                             (frozenset({"s3:PutObject"}), "bucket/timings/*"),
                                             (frozenset({UPDATE}), "table"),
                                             (frozenset({"s3:DeleteObject"}), "bucket/speech/*")},
+    "JoinBooks": BASE | reads_all("audio/", "timings/", "books/") | writes("books/") | {(frozenset({GET}), "table")},
     "RecordOutcome": BASE | {(frozenset({GET, PUT, UPDATE}), "table")},  # outcome, failure count, notice ledger
 }
 
@@ -144,7 +145,7 @@ def test_function_roles_have_no_managed_policies(template_json):
 def test_workflow_role_is_pinned(template_json):
     invoke = {(frozenset({"lambda:InvokeFunction"}), f"function {name}")
               for name in ("LoadProgress", "ReadPage", "ExtractText", "PlanSpeech", "ReadSpeechPart", "JoinAudio",
-                           "RecordOutcome")}
+                           "RecordOutcome", "JoinBooks")}
     log_delivery = frozenset({"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
                               "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
                               "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"})

@@ -14,6 +14,7 @@ from storytime.core.records import UNFINISHED, Record, Status
 from storytime.errors import NotFound, TooManyRecipients
 from storytime.records.port import GUARDED_FIELDS
 
+_PAGE_BOOKS = "books#"  # which books hold a page: a string set, keyed apart from page and book ids
 _NOTICE = "notice#"  # notice ledger items share the table, keyed apart from page ids (64 hex chars)
 
 
@@ -169,3 +170,11 @@ class DynamoRecordStore:
                 raise NotFound(f"No book with id {book_id}.") from None
             return None
         return Book.from_item(_from_dynamo(answer["Attributes"]))
+
+    def add_page_book(self, page_id: str, book_id: str) -> None:
+        self._table.update_item(Key={"id": _PAGE_BOOKS + page_id}, UpdateExpression="ADD books :book",
+                                ExpressionAttributeValues={":book": {book_id}})
+
+    def books_of_page(self, page_id: str) -> list[str]:
+        item = self._table.get_item(Key={"id": _PAGE_BOOKS + page_id}, ConsistentRead=True).get("Item")
+        return sorted(item["books"]) if item else []

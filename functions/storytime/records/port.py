@@ -57,6 +57,11 @@ class RecordStore(Protocol):
     # Books live beside the pages (their ids are 32 hex characters, never a page's 64).
     def create_book(self, book: Book) -> None: ...
 
+    def add_page_book(self, page_id: str, book_id: str) -> None:
+        """Note that the book holds the page (atomic set add), so the page's workflow can join the book."""
+
+    def books_of_page(self, page_id: str) -> list[str]: ...
+
     def get_book(self, book_id: str) -> Book | None: ...
 
     def set_book_pages(self, book_id: str, pages: tuple[str, ...], seen_version: int) -> Book | None:

@@ -31,6 +31,11 @@ _SCHEMA = [
         at REAL NOT NULL,
         PRIMARY KEY (page_id, address)
     )""",
+    """CREATE TABLE IF NOT EXISTS page_books (
+        page_id TEXT NOT NULL,
+        book_id TEXT NOT NULL,
+        PRIMARY KEY (page_id, book_id)
+    )""",
     """CREATE TABLE IF NOT EXISTS books (
         id TEXT PRIMARY KEY,
         version INTEGER NOT NULL,
@@ -186,3 +191,14 @@ class SqliteRecordStore:
             self._db.execute("UPDATE books SET version = ?, item = ? WHERE id = ?",
                              (book.version, json.dumps(book.to_item()), book_id))
             return book
+
+    def add_page_book(self, page_id: str, book_id: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT INTO page_books (page_id, book_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             (page_id, book_id))
+
+    def books_of_page(self, page_id: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT book_id FROM page_books WHERE page_id = ? ORDER BY book_id",
+                                    (page_id,)).fetchall()
+        return [r[0] for r in rows]

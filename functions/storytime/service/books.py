@@ -27,6 +27,7 @@ from storytime.service.results import load
 from storytime.service.uploads import accept_upload
 
 log = logging.getLogger("storytime.books")
+MAX_BOOKS_JOINED = 20
 
 
 def book_link(public_url: str, book_id: str) -> str:
@@ -70,6 +71,7 @@ def add_page(deps: Deps, book_id: str, page_id: str, position: int | None) -> An
         raise MalformedRequest(f"position is a whole number from 0 to {len(book.pages)}.")
     pages = list(book.pages)
     pages.insert(len(pages) if position is None else position, page_id)
+    deps.records.add_page_book(page_id, book_id)  # first: the page's workflow may end any moment
     book = _set_pages(deps, book, tuple(pages))
     return Answer(201, _current(deps, book))
 
@@ -152,3 +154,20 @@ def view(deps: Deps, book: Book, records: list[Record]) -> dict:
         "timingsUrl": media_url(settings.media_base_url, timings),
         "links": {"book": book_link(settings.public_url, book.id)},
     }
+
+
+def join_books_of_page(deps: Deps, page_id: str) -> dict:
+    """The workflow's JoinBooks step, after a page is read: join every book of it whose pages are now all read.
+
+    Bounded: the first MAX_BOOKS_JOINED books of the page (by id); any other joins when it is loaded.
+    """
+    joined = []
+    for book_id in deps.records.books_of_page(page_id)[:MAX_BOOKS_JOINED]:
+        book = deps.records.get_book(book_id)
+        if book is None:
+            continue
+        spoken = spoken_pages(_records(deps, book))
+        if spoken is not None:
+            join_book(deps, [r.id for r in spoken])
+            joined.append(book_id)
+    return {"joined": joined}
