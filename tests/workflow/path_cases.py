@@ -73,6 +73,7 @@ OK = {
     "GetMarks": [synthesis("completed")],
     "JoinAudio": [invoked({"audioKey": AUDIO_KEY, "bytes": 4096})],
     "RecordComplete": [invoked(notice("COMPLETE"))],
+    "JoinBooks": [invoked({"joined": []})],
     "RecordFailure": [invoked(notice("FAILED"))],
     "TellSubscribers": [returns({"MessageId": "m-1"})],
     "EmailPerson": [returns({"MessageId": "e-1"})],
@@ -80,7 +81,7 @@ OK = {
 
 START = ["LoadProgress", "WhatIsDone"]
 SPEECH = ["PlanSpeech", "SpeakParts", "ReadPart", "StartSpeech", "SpeechStatus", "StartMarks", "MarksStatus",
-          "PartDone", "JoinAudio", "RecordComplete"]
+          "PartDone", "JoinAudio", "RecordComplete", "JoinBooks"]
 TELL = ["TellSubscribers", "Notify", "EmailPerson"]
 DONE = TELL + ["Outcome", "Done"]
 FAILED = ["RecordFailure"] + TELL + ["Outcome", "Failed"]
@@ -127,6 +128,9 @@ CASES = [
     PathCase("NoText",  # on Rekognition's path an empty answer goes to ReadPage first (NO_LATIN_TEXT)
              START + ["ChooseReader", "ReadPage", "ExtractText", "IsWholePage", "HasText", "RecordNoText"] + DONE,
              "SUCCEEDED", {"ExtractText": [extracted(characters=0)]}, reader="tesseract"),
+    PathCase("BookJoinFailsPageStillDone", START + ["HasText"] + SPEECH + DONE, "SUCCEEDED",
+             {"LoadProgress": [progress("TEXT", characters=57)],
+              "JoinBooks": [throws("StoredDataMissing", "audio/x.mp3 is missing")]}),
     PathCase("ResumeFromText", START + ["HasText"] + SPEECH + DONE, "SUCCEEDED",
              {"LoadProgress": [progress("TEXT", characters=57)]}),
     PathCase("ResumeFromDetections", START + ["ExtractText", "IsWholePage", "HasText"] + SPEECH + DONE,
