@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
+from urllib.request import urlopen
 
 import pytest
 from PIL import Image
@@ -241,4 +243,69 @@ def test_korean_browsers_get_korean(open_page):
 def test_the_empty_page_passes_the_accessibility_check_on_a_desktop(open_page):
     page = open_page(viewport=DESKTOP)
     screenshot(page, "desktop-start")
+    assert axe_violations(page) == []
+
+
+def second_page() -> bytes:
+    """A second page with its own two sentences, typeset in DejaVu (fonts-dejavu-core)."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1400, 600), "white")
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(["The small fox went home.", "Then the fox fell asleep."]):
+        draw.text((80, 120 + n * 140), line, fill="black", font=face)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
+    from storytime.core.audio import mp3_seconds
+
+    second = tmp_path / "second.png"
+    second.write_bytes(second_page())
+    page = open_page(viewport=DESKTOP)
+    page.set_input_files("#book-files", [str(SCAN), str(second)])  # two at once
+    expect(page.locator("#book-pages li")).to_have_count(2, timeout=WAIT_MS)
+    ids = page.eval_on_selector_all("#book-pages li", "items => items.map(i => i.dataset.page)")
+    # Reordered with the keyboard alone: page 2 up, then down again; focus stays on the moved page.
+    page.locator("#book-pages li").nth(1).locator("button.up").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#book-pages li").first).to_have_attribute("data-page", ids[1])
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#book-pages li").first).to_have_attribute("data-page", ids[0])
+
+    page.click("#book-play")
+    wait_read(page)
+    expect(page.locator("#reader-heading")).to_have_text("Your book")
+    page.wait_for_function("document.getElementById('audio').readyState >= 1", timeout=30_000)
+    book_id = page.get_attribute("#reader", "data-book")
+    book = json.loads(urlopen(f"{site}/books/{book_id}").read())
+    results = [json.loads(urlopen(f"{site}/result/{i}").read()) for i in ids]
+    lengths = [mp3_seconds(urlopen(r["audioUrl"]).read()) for r in results]
+    duration = page.evaluate("document.getElementById('audio').duration")
+    assert duration == pytest.approx(sum(lengths), abs=0.3)
+    assert mp3_seconds(urlopen(book["audioUrl"]).read()) == pytest.approx(sum(lengths), abs=0.1)
+
+    # The timings cover both pages' sentences, in order: page 2's start where page 1's audio ends.
+    marks = [m for m in json.loads(urlopen(book["timingsUrl"]).read())["marks"] if m["type"] == "sentence"]
+    times = [m["time"] for m in marks]
+    assert times == sorted(times)
+    later = [m for m in marks if m["time"] >= lengths[0] * 1000 - 50]
+    assert later and all(m["value"].strip() in results[1]["text"].replace("\n", " ") for m in later)
+    assert "fox went home" in later[0]["value"] and marks[0]["value"].strip() in results[0]["text"].replace("\n", " ")
+
+    # Played: a page-1 sentence lights first; past page 1's end, page 2's sentence lights.
+    text = page.inner_text("#text")
+    assert text.index("lazy fox") < text.index("fox went home")
+    page.evaluate("document.getElementById('audio').play()")
+    expect(page.locator("#text .speaking")).to_have_count(1, timeout=30_000)
+    assert page.locator("#text .speaking").inner_text().strip() in results[0]["text"].replace("\n", " ")
+    page.evaluate(f"document.getElementById('audio').currentTime = {lengths[0] + 0.3}")
+    expect(page.locator("#text .speaking")).to_contain_text("fox went home", timeout=30_000)
+    page.evaluate("document.getElementById('audio').pause()")
+    assert page.errors == []
+    screenshot(page, "desktop-book")
     assert axe_violations(page) == []

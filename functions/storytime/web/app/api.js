@@ -23,6 +23,8 @@ function keyed(headers = {}) {
   return apiKey ? { ...headers, "x-api-key": apiKey } : headers;
 }
 
+export const keyedHeaders = keyed;
+
 export function apiUrl(path) {
   return new URL(path, apiBase || location.origin).href;
 }

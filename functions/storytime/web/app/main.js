@@ -5,6 +5,7 @@ import { t, translate } from "./i18n.js";
 import { follow as readAlong, loadTimings, renderText } from "./readalong.js";
 import { forget, recentPages, remember } from "./recent.js";
 import { shrink } from "./shrink.js";
+import { addPage, currentBook, loadBook, newBook, reorder, waitForBook } from "./book.js";
 
 const $ = (id) => document.getElementById(id);
 // How far along the bar each step stands (the upload fills the first fifth).
@@ -96,6 +97,8 @@ async function show(page) {
   stopReadingAlong = readAlong(audio, lit);
   audio.playbackRate = Number($("speed").value);
   $("reader").dataset.page = page.id;
+  delete $("reader").dataset.book;
+  $("reader-heading").textContent = t("readerHeading");
   renderRecent(remember(page));
   endProgress(t("ready"));
   $("reader-heading").focus();
@@ -229,6 +232,121 @@ function speed() {
   });
 }
 
+// ---- Books ----
+
+function renderBook(book) {
+  const list = $("book-pages");
+  list.replaceChildren();
+  const pages = book?.pages || [];
+  $("book-play").disabled = pages.length === 0;
+  pages.forEach((page, index) => {
+    const n = index + 1;
+    const item = document.createElement("li");
+    item.dataset.page = page.id;
+    const label = document.createElement("span");
+    label.textContent = t("bookPage", { n, status: t(`pageStatus_${page.status}`) });
+    item.append(label);
+    for (const [key, symbol, to] of [["bookUp", "↑", index - 1], ["bookDown", "↓", index + 1]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = key === "bookUp" ? "up" : "down";
+      button.textContent = symbol;
+      button.setAttribute("aria-label", t(key, { n }));
+      button.disabled = to < 0 || to >= pages.length;
+      button.addEventListener("click", () => exclusive(() => movePage(book, index, to)));
+      item.append(button);
+    }
+    list.append(item);
+  });
+}
+
+async function movePage(book, from, to) {
+  const order = book.pages.map((p) => p.id);
+  const [moved] = order.splice(from, 1);
+  order.splice(to, 0, moved);
+  try {
+    const turned = await reorder(book.id, order);
+    renderBook(turned);
+    // Keep the keyboard where it was: on the moved page's same button.
+    const item = $("book-pages").children[to];
+    item?.querySelector(to < from ? ".up:not([disabled])" : ".down:not([disabled])")?.focus()
+      || item?.querySelector("button:not([disabled])")?.focus();
+  } catch (error) {
+    showProblem(error, () => exclusive(() => movePage(book, from, to)));
+  }
+}
+
+async function addPages(files) {
+  let book;
+  try {
+    const id = currentBook();
+    book = id ? await loadBook(id).catch((error) => (error.code === "NOT_FOUND" ? newBook() : Promise.reject(error)))
+      : await newBook();
+    for (const [index, file] of files.entries()) {
+      progress(t("bookAdding", { n: index + 1, total: files.length }), (index / files.length) * 100);
+      book = await addPage(book.id, await shrink(file));
+      renderBook(book);
+    }
+    endProgress();
+  } catch (error) {
+    showProblem(error, () => exclusive(() => addPages(files)));
+  }
+}
+
+async function playBook() {
+  const id = currentBook();
+  if (!id) return;
+  try {
+    const book = await waitForBook(id, (waiting) => {
+      renderBook(waiting);
+      const done = waiting.pages.filter((p) => p.status === "COMPLETE" || p.status === "NO_TEXT").length;
+      progress(t("bookWaiting", { done, total: waiting.pages.length }), (done / waiting.pages.length) * 100);
+    });
+    renderBook(book);
+    // The pages' texts, in order: the book's timings mark their sentences one after another.
+    const pages = [];
+    for (const page of book.pages) {
+      const answer = await fetchResult(page.id);
+      if (answer.status === 200) pages.push(answer.body);
+    }
+    stopReadingAlong();
+    const timings = await loadTimings(book.timingsUrl);
+    $("reader").hidden = false;
+    $("photo").src = pages[0]?.imageUrl || "";
+    const lit = renderText($("text"), pages.map((p) => p.text).join("\n\n"), pages[0]?.language, timings);
+    $("text").dataset.timed = String(lit.sentences.length > 0);
+    const audio = $("audio");
+    audio.src = book.audioUrl;
+    stopReadingAlong = readAlong(audio, lit);
+    audio.playbackRate = Number($("speed").value);
+    $("reader").dataset.page = "";
+    $("reader").dataset.book = book.id;
+    $("reader-heading").textContent = t("bookReaderHeading");
+    endProgress(t("bookReady"));
+    $("reader-heading").focus();
+  } catch (error) {
+    showProblem(error, () => exclusive(playBook));
+  }
+}
+
+async function books() {
+  $("book-files").addEventListener("change", () => {
+    const files = [...$("book-files").files];
+    $("book-files").value = "";
+    if (files.length) exclusive(() => addPages(files));
+  });
+  $("book-play").addEventListener("click", () => exclusive(playBook));
+  $("book-new").addEventListener("click", () => exclusive(async () => {
+    try {
+      renderBook(await newBook());
+    } catch (error) {
+      showProblem(error, () => $("book-new").click());
+    }
+  }));
+  const id = currentBook();
+  if (id) renderBook(await loadBook(id).catch(() => null));
+}
+
 async function start() {
   translate();
   await configure();
@@ -238,6 +356,7 @@ async function start() {
   dropping(document.body);
   speed();
   renderRecent();
+  await books();
   document.body.dataset.ready = "true";
 }
 
