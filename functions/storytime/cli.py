@@ -114,6 +114,45 @@ def cmd_read(args) -> int:
         runtime.close()
 
 
+def cmd_book(args) -> int:
+    """Photos in order as one book, through the same services as POST /books and its pages."""
+    from storytime.core.books import book_audio_key
+    from storytime.errors import StorytimeError
+    from storytime.local.runtime import LocalRuntime
+    from storytime.service.books import add_image_page, create_book, retrieve
+
+    data = _data(args)
+    runtime = LocalRuntime(data, data.joinpath("objects").as_uri(), resume=False)
+    try:
+        book = create_book(runtime.deps, args.title).body
+        print(f"book {book['id']}", file=sys.stderr)
+        try:
+            added = [add_image_page(runtime.deps, book["id"], Path(photo).read_bytes(),
+                                    mimetypes.guess_type(photo)[0], None) for photo in args.photos]
+        except StorytimeError as error:
+            print(f"storytime: {error.code}: {error}", file=sys.stderr)
+            return 2
+        for n, answer in enumerate(added, 1):
+            print(f"page {n}: {answer.body['page']['id']}", file=sys.stderr)
+            if answer.execution_arn:
+                _follow(runtime, answer.execution_arn)
+        view = retrieve(runtime.deps, book["id"]).body
+        if view["audioUrl"] is None:
+            print(f"storytime: {view['status']}: not every page was read", file=sys.stderr)
+            return 1
+        for page in view["pages"]:
+            record = runtime.records.get(page["id"])
+            if record.text_key:
+                print(runtime.objects.get(record.text_key).decode("utf-8"))
+        if args.output:
+            key = book_audio_key([p["id"] for p in view["pages"] if p["status"] == "COMPLETE"])
+            Path(args.output).write_bytes(runtime.objects.get(key))
+            print(f"audio written to {args.output}", file=sys.stderr)
+        return 0
+    finally:
+        runtime.close()
+
+
 def cmd_history(args) -> int:
     from storytime.errors import StorytimeError
     from storytime.local.console import describe_all
@@ -159,6 +198,11 @@ def main(argv=None) -> int:
     read.add_argument("-o", "--output", help="write the MP3 here")
     read.add_argument("--email", help="who to notify (an e-mail lands in the outbox)")
     read.set_defaults(run=cmd_read)
+    book = sub.add_parser("book", help="read several photos, in order, as one book with one MP3")
+    book.add_argument("photos", nargs="+")
+    book.add_argument("--title")
+    book.add_argument("-o", "--output", help="write the book's MP3 here")
+    book.set_defaults(run=cmd_book)
     hist = sub.add_parser("history", help="the workflow events of a page, like the console")
     hist.add_argument("id")
     hist.set_defaults(run=cmd_history)

@@ -66,3 +66,23 @@ def test_serve_on_a_busy_port_says_what_to_do(tmp_path):
         port = busy.getsockname()[1]
         result = storytime("serve", "--port", str(port), data=tmp_path / "data")
     assert result.returncode == 1 and "STORYTIME_PORT" in result.stderr
+
+
+def test_a_book_of_two_photos_is_one_mp3(tmp_path):
+    from storytime.core.audio import mp3_seconds
+
+    from tests.e2e.test_web_reader import second_page
+
+    second = tmp_path / "second.png"
+    second.write_bytes(second_page())
+    out = tmp_path / "book.mp3"
+    book = storytime("book", str(FIXTURES / "tesseract_phototest.png"), str(second), "--title", "Fox", "-o", str(out),
+                     data=tmp_path / "data")
+    assert book.returncode == 0, book.stderr
+    assert book.stdout.index("lazy fox") < book.stdout.index("fox went home")
+    one = storytime("read", str(FIXTURES / "tesseract_phototest.png"), "-o", str(tmp_path / "1.mp3"),
+                    data=tmp_path / "data")
+    two = storytime("read", str(second), "-o", str(tmp_path / "2.mp3"), data=tmp_path / "data")
+    assert "already read" in one.stderr and "already read" in two.stderr  # each page deduplicated on its own
+    assert out.read_bytes() == (tmp_path / "1.mp3").read_bytes() + (tmp_path / "2.mp3").read_bytes()
+    assert mp3_seconds(out.read_bytes()) > 5
