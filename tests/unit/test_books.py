@@ -13,7 +13,9 @@ def test_the_narration_waits_for_every_page_and_skips_silent_ones():
     assert spoken_pages([done, reading]) is None and book_status([done, reading]) == "PROCESSING"
     assert spoken_pages([done, silent]) == [done] and book_status([done, silent]) == "COMPLETE"
     assert spoken_pages([silent]) is None and book_status([silent]) == "NO_TEXT"
-    assert book_status([done, page(4, Status.FAILED)]) == "FAILED"
+    failed = page(4, Status.FAILED)
+    assert book_status([done, failed]) == "FAILED" and spoken_pages([done, failed]) is None
+    assert book_status([done, page(5, Status.RETRYING)]) == "PROCESSING"
     assert spoken_pages([]) is None and book_status([]) == "EMPTY"
 
 

@@ -67,7 +67,7 @@ def spoken_pages(records: list[Record]) -> list[Record] | None:
 
     A page with no text is finished but silent: the book plays on without it.
     """
-    if not records or any(not r.finished for r in records):
+    if not records or any(not r.finished or r.status is Status.FAILED for r in records):
         return None
     spoken = [r for r in records if r.status is Status.COMPLETE and r.audio_key]
     return spoken or None
