@@ -201,51 +201,6 @@ def test_a_dropped_photo_is_read(open_page):
     assert "quick brown dog" in page.inner_text("#text")
 
 
-def test_the_page_sends_the_api_key_its_config_names(browser, tmp_path):
-    port = free_port()
-    runtime = LocalRuntime(tmp_path / "keyed", f"http://127.0.0.1:{port}/media")
-    server = serve(runtime, "127.0.0.1", port, Edge(port=port, api_key="reader-key"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        # A deployment writes the key into app/config.json; this one is the test's.
-        page.route("**/app/config.json", lambda route: route.fulfill(
-            json={"api": "", "apiKey": "reader-key"}))
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.wait_for_selector("body[data-ready]")
-        page.set_input_files("#file", str(SCAN))
-        wait_read(page)
-        page.unroute("**/app/config.json")
-        page.reload()  # without the key the API refuses the page, and it says so
-        page.wait_for_selector("body[data-ready]")
-        page.locator(".recent-page").first.click()
-        expect(page.locator("#problem")).to_be_visible(timeout=WAIT_MS)
-        assert page.get_attribute("#problem", "data-code") == "FORBIDDEN"
-        expect(page.locator("#problem")).to_contain_text("API key is missing or wrong")
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
-        runtime.close()
-
-
-def test_korean_browsers_get_korean(open_page):
-    page = open_page(locale="ko-KR")
-    assert page.get_attribute("html", "lang") == "ko"
-    expect(page.locator("#capture-heading")).to_have_text("페이지 읽어 주기")
-    expect(page.locator("#choose")).to_have_text("사진 고르기")
-    assert page.get_by_label("사진 찍기").get_attribute("capture") == "environment"
-    screenshot(page, "phone-korean")
-    assert axe_violations(page) == []
-
-
-def test_the_empty_page_passes_the_accessibility_check_on_a_desktop(open_page):
-    page = open_page(viewport=DESKTOP)
-    screenshot(page, "desktop-start")
-    assert axe_violations(page) == []
-
-
 def second_page() -> bytes:
     """A second page with its own two sentences, typeset in DejaVu (fonts-dejavu-core)."""
     from PIL import ImageDraw, ImageFont
@@ -308,4 +263,50 @@ def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
     page.evaluate("document.getElementById('audio').pause()")
     assert page.errors == []
     screenshot(page, "desktop-book")
+    assert axe_violations(page) == []
+
+
+# Runs after the shared site's tests: its own runtime's close() uninstalls the AWS bridge they all share.
+def test_the_page_sends_the_api_key_its_config_names(browser, tmp_path):
+    port = free_port()
+    runtime = LocalRuntime(tmp_path / "keyed", f"http://127.0.0.1:{port}/media")
+    server = serve(runtime, "127.0.0.1", port, Edge(port=port, api_key="reader-key"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        # A deployment writes the key into app/config.json; this one is the test's.
+        page.route("**/app/config.json", lambda route: route.fulfill(
+            json={"api": "", "apiKey": "reader-key"}))
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("body[data-ready]")
+        page.set_input_files("#file", str(SCAN))
+        wait_read(page)
+        page.unroute("**/app/config.json")
+        page.reload()  # without the key the API refuses the page, and it says so
+        page.wait_for_selector("body[data-ready]")
+        page.locator(".recent-page").first.click()
+        expect(page.locator("#problem")).to_be_visible(timeout=WAIT_MS)
+        assert page.get_attribute("#problem", "data-code") == "FORBIDDEN"
+        expect(page.locator("#problem")).to_contain_text("API key is missing or wrong")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        runtime.close()
+
+
+def test_korean_browsers_get_korean(open_page):
+    page = open_page(locale="ko-KR")
+    assert page.get_attribute("html", "lang") == "ko"
+    expect(page.locator("#capture-heading")).to_have_text("페이지 읽어 주기")
+    expect(page.locator("#choose")).to_have_text("사진 고르기")
+    assert page.get_by_label("사진 찍기").get_attribute("capture") == "environment"
+    screenshot(page, "phone-korean")
+    assert axe_violations(page) == []
+
+
+def test_the_empty_page_passes_the_accessibility_check_on_a_desktop(open_page):
+    page = open_page(viewport=DESKTOP)
+    screenshot(page, "desktop-start")
     assert axe_violations(page) == []
