@@ -12,9 +12,7 @@ from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
-
-# Two-step uploads park their bytes here until they are submitted; abandoned ones go.
-UPLOADS_PREFIX = "uploads/"
+from storytime.service.staged import STAGED_EXPIRY_DAYS, STAGED_PREFIX
 
 
 class Storage(Construct):
@@ -38,7 +36,8 @@ class Storage(Construct):
             server_access_logs_prefix="media/",
             lifecycle_rules=[
                 s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
-                s3.LifecycleRule(id="AbandonedUploads", prefix=UPLOADS_PREFIX, expiration=Duration.days(1)),
+                s3.LifecycleRule(id="AbandonedUploads", prefix=STAGED_PREFIX,
+                                 expiration=Duration.days(STAGED_EXPIRY_DAYS)),
                 # Speech parts are joined into audio/ and deleted; a failed page leaves them behind.
                 s3.LifecycleRule(id="LeftoverSpeechParts", prefix="speech/", expiration=Duration.days(7)),
             ],

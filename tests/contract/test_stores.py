@@ -1,5 +1,6 @@
 """Each port's cases run against its local adapter and its AWS adapter (on moto), so they cannot drift."""
 
+import os
 import threading
 import time
 
@@ -324,6 +325,23 @@ def test_local_upload_url_refuses_another_key_a_changed_expiry_and_a_late_put(tm
     assert objects.upload_allowed("uploads/" + "d" * 32, str(expires), signature, expires + 1) == "URL_EXPIRED"
     other = FileObjectStore(tmp_path / "other")  # another data folder has its own key
     assert other.upload_allowed("uploads/" + "d" * 32, str(expires), signature, time.time()) == "BAD_SIGNATURE"
+    again = FileObjectStore(tmp_path / "o")  # the same folder after a restart keeps its key
+    assert again.upload_allowed("uploads/" + "d" * 32, str(expires), signature, time.time()) is None
+
+
+def test_abandoned_local_uploads_expire_like_the_buckets_lifecycle_rule(tmp_path):
+    objects = FileObjectStore(tmp_path / "o")
+    objects.put("uploads/" + "a" * 32, b"old", "image/jpeg")
+    objects.put("uploads/" + "b" * 32, b"new", "image/jpeg")
+    objects.put("images/" + "c" * 64 + ".jpg", b"kept", "image/jpeg")
+    day = 86_400
+    os.utime(objects.path("uploads/" + "a" * 32), (time.time() - 2 * day, time.time() - 2 * day))
+    os.utime(objects.path("images/" + "c" * 64 + ".jpg"), (time.time() - 2 * day, time.time() - 2 * day))
+
+    assert objects.expire("uploads/", day) == 1
+    assert not objects.exists("uploads/" + "a" * 32)
+    assert objects.exists("uploads/" + "b" * 32) and objects.exists("images/" + "c" * 64 + ".jpg")
+    assert FileObjectStore(tmp_path / "empty").expire("uploads/", day) == 0
 
 
 def test_the_books_of_a_page_are_a_set(records):

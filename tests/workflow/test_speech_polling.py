@@ -8,15 +8,22 @@ from tests.workflow.helpers import entered, run_page
 MAX_POLLS = 120  # the ASL's PollsLeft bound
 
 
-def never_finishing(runtime):
-    """Polly that accepts every task and reports it in progress on every status check."""
-    calls = {"get": 0}
+def starting_in_progress(runtime):
+    """The local Polly's Start, reporting each task still in progress, as real Polly does."""
     start = runtime.operations["polly.StartSpeechSynthesisTask"]
 
     def start_in_progress(params):
         answer = start(params)
         answer["SynthesisTask"]["TaskStatus"] = "inProgress"
         return answer
+
+    return start_in_progress
+
+
+def never_finishing(runtime):
+    """Polly that accepts every task and reports it in progress on every status check."""
+    calls = {"get": 0}
+    start_in_progress = starting_in_progress(runtime)
 
     def get_in_progress(params):
         calls["get"] += 1
@@ -43,12 +50,7 @@ def test_a_speech_task_that_never_finishes_fails_the_page_with_a_cause(runtime):
 
 def test_a_slow_speech_task_that_finishes_within_the_bound_completes(runtime):
     calls = {"get": 0}
-    start = runtime.operations["polly.StartSpeechSynthesisTask"]
-
-    def start_in_progress(params):
-        answer = start(params)
-        answer["SynthesisTask"]["TaskStatus"] = "inProgress"
-        return answer
+    start_in_progress = starting_in_progress(runtime)
 
     def get_after_three(params):
         calls["get"] += 1

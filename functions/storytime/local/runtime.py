@@ -35,6 +35,7 @@ from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
 from storytime.service.attempts import start_attempt, storage_low, sweep
 from storytime.service.deps import Deps
+from storytime.service.staged import STAGED_EXPIRY_DAYS, STAGED_PREFIX
 from storytime.settings import Settings
 from storytime.statemachine import definition_path, substitute
 
@@ -119,6 +120,7 @@ class LocalRuntime:
         while not self._stopping.wait(self.settings.sweep_seconds):
             try:
                 sweep(self.deps)
+                self.objects.expire(STAGED_PREFIX, STAGED_EXPIRY_DAYS * 86_400)
             except Exception:  # a sweep that fails (say, a full disk) is tried again next time
                 logging.getLogger("storytime.sweeper").exception("sweep failed")
 

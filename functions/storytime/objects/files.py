@@ -8,6 +8,8 @@ import hmac
 import os
 import secrets
 import tempfile
+import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,6 +43,8 @@ class FileObjectStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._root = os.path.realpath(self.root)
+        self._secret_lock = threading.Lock()
+        self._secret_bytes: bytes | None = None
 
     def path(self, key: str) -> Path:
         # Lexical, not resolve(): no filesystem calls per access (we make every file in here ourselves).
@@ -71,10 +75,13 @@ class FileObjectStore:
 
     def _secret(self) -> bytes:
         """The data folder's own signing key, made on first use (a dot file: no object key reaches it)."""
-        path = self.root / ".upload-signing-key"
-        if not path.is_file():
-            write_durably(path, secrets.token_bytes(32))
-        return path.read_bytes()
+        with self._secret_lock:  # read once; two first uses must not each make a key
+            if self._secret_bytes is None:
+                path = self.root / ".upload-signing-key"
+                if not path.is_file():
+                    write_durably(path, secrets.token_bytes(32))
+                self._secret_bytes = path.read_bytes()
+            return self._secret_bytes
 
     def _signature(self, key: str, expires_at: int) -> str:
         return hmac.new(self._secret(), f"PUT\n{key}\n{expires_at}".encode(), hashlib.sha256).hexdigest()
@@ -87,3 +94,20 @@ class FileObjectStore:
         if not expires.isdigit() or not hmac.compare_digest(self._signature(key, int(expires)), signature):
             return "BAD_SIGNATURE"
         return "URL_EXPIRED" if int(expires) < now else None
+
+    def expire(self, prefix: str, older_than_seconds: float, now: float | None = None) -> int:
+        """Delete objects under ``prefix`` last written more than ``older_than_seconds`` ago.
+
+        The one-machine twin of an S3 lifecycle rule (abandoned two-step uploads).
+        """
+        cutoff = (time.time() if now is None else now) - older_than_seconds
+        folder = self.path(prefix.rstrip("/") + "/x").parent
+        removed = 0
+        for path in folder.glob("*") if folder.is_dir() else ():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            except FileNotFoundError:  # completed meanwhile
+                continue
+        return removed

@@ -15,7 +15,9 @@ from storytime.service.answers import Answer
 from storytime.service.deps import Deps
 from storytime.service.uploads import accept_upload
 
-STAGED_PREFIX = "uploads/"  # infra's lifecycle rule expires what is never completed
+STAGED_PREFIX = "uploads/"
+# What is never completed goes after this long: the bucket's lifecycle rule on AWS, the sweeper locally.
+STAGED_EXPIRY_DAYS = 1
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
