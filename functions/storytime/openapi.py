@@ -16,13 +16,17 @@ from importlib import resources
 from storytime.core.limits import AWS_DIRECT_UPLOAD_BYTES, MAX_STAGED_UPLOAD_BYTES, MAX_UPLOAD_BYTES
 from storytime.functions import OPEN_ROUTES, ROUTES
 
-# What each route answers: status -> (schema name, description).
+# What each route answers: status -> (schema name, description); a tuple of names is any one of them.
 # The HTTP layer's own refusals, on any route, before a handler runs.
 EDGE_ERRORS = {
     400: ("error", "MALFORMED_REQUEST: not valid HTTP/1.1 (or an ambiguous body length)"),
+    408: ("error", "REQUEST_TIMEOUT: the request did not arrive in time"),
     414: ("error", "URI_TOO_LONG"),
     431: ("error", "HEADERS_TOO_LARGE"),
+    503: ("error", "BUSY: the server is at its connection limit; try again shortly"),
 }
+FULL = (507, ("error", "INSUFFICIENT_STORAGE: storytime is short of space for new work; try again later"))
+CROWDED = (429, ("error", "TOO_MANY_RECIPIENTS: too many addresses already wait on this page"))
 KEY_ERRORS = {
     403: ("error", "FORBIDDEN: the API key (x-api-key) is missing or wrong, when the service has one"),
 }
@@ -37,12 +41,14 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
                        "IMAGE_TOO_LARGE (over 40 megapixels)"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
         422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
+        CROWDED[0]: CROWDED[1], FULL[0]: FULL[1],
     },
     ("POST", "/uploads"): {
         201: ("upload_ticket", "For photos over the direct limit: PUT the bytes to uploadUrl (no API key), "
                                "then POST completeUrl"),
         400: ("error", "MALFORMED_REQUEST: not a JSON object, or a bad contentType or bytes"),
         413: ("error", "PAYLOAD_TOO_LARGE: bytes over the upload limit (25 MB)"),
+        FULL[0]: FULL[1],
     },
     ("POST", "/uploads/{key}/complete"): {
         202: ("accepted", "A new page, or one still being read: poll links.result"),
@@ -52,11 +58,14 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         413: ("error", "PAYLOAD_TOO_LARGE (over 25 MB) or IMAGE_TOO_LARGE (over 40 megapixels)"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
         422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
+        CROWDED[0]: CROWDED[1], FULL[0]: FULL[1],
     },
     ("GET", "/result/{id}"): {
         200: ("result", "COMPLETE: the text, its language and voice, links to the image and the MP3"),
-        422: ("result", "NO_TEXT: no readable text on the page"),
-        503: ("pending", "Still being read; ask again after Retry-After seconds"),
+        422: ("result", "NO_TEXT (no readable text on the page), or FAILED for good with the page's own "
+                        "error: UNREADABLE_IMAGE, TEXT_TOO_LONG, PAGE_TOO_LARGE"),
+        500: ("result", "FAILED: storytime gave up on the page (ATTEMPTS_EXHAUSTED)"),
+        503: (("pending", "error"), "Still being read (ask again after Retry-After seconds), or BUSY"),
         400: ("error", "MALFORMED_ID"),
         404: ("error", "NOT_FOUND"),
     },
@@ -71,6 +80,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     ("POST", "/books"): {
         201: ("book", "A new, empty book"),
         400: ("error", "MALFORMED_REQUEST: not a JSON object, or a title that is not a short string"),
+        FULL[0]: FULL[1],
     },
     ("GET", "/books/{id}"): {
         200: ("book", "The pages in order with their statuses; audioUrl and timingsUrl once every page is read"),
@@ -87,6 +97,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         413: ("error", "PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE"),
         422: ("error", "CORRUPT_IMAGE, or TOO_MANY_PAGES"),
+        FULL[0]: FULL[1],
     },
     ("PUT", "/books/{id}/pages"): {
         200: ("book", "The pages in their new order"),
@@ -165,6 +176,12 @@ BOOK_BODIES = {
 }
 
 
+def _shape(names: str | tuple[str, ...]) -> dict:
+    if isinstance(names, str):
+        return {"$ref": f"#/components/schemas/{names}"}
+    return {"anyOf": [_shape(name) for name in names]}
+
+
 def _operation(method: str, resource: str) -> dict:
     answers = {**EDGE_ERRORS, **ANSWERS[(method, resource)]}
     if (method, resource) not in OPEN_ROUTES:
@@ -173,8 +190,7 @@ def _operation(method: str, resource: str) -> dict:
         "operationId": f"{method.lower()}{re.sub(r'[^A-Za-z]+', '_', resource).rstrip('_') or '_index'}",
         "parameters": _parameters(resource, method),
         "responses": {
-            str(status): {"description": text,
-                          "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+            str(status): {"description": text, "content": {"application/json": {"schema": _shape(name)}}}
             for status, (name, text) in sorted(answers.items())
         },
     }

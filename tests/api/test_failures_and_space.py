@@ -68,6 +68,20 @@ def test_health_reports_free_space_and_refuses_new_pages_below_the_threshold(ser
     assert stored_nothing(runtime)
 
 
+def test_books_and_upload_tickets_are_refused_while_the_disk_is_short(service):
+    """A new book or a two-step ticket on a full disk would only fail later, halfway through."""
+    runtime, client = service
+    runtime.deps.free_bytes = lambda: runtime.settings.min_free_bytes - 1
+    status, _, answer = client.request("POST", "/books", b"{}", {"Content-Type": "application/json"})
+    assert (status, answer["error"]) == (507, "INSUFFICIENT_STORAGE") and answer["message"]
+    status, _, answer = client.request("POST", "/uploads", b'{"contentType": "image/png", "bytes": 1000}',
+                                       {"Content-Type": "application/json"})
+    assert (status, answer["error"]) == (507, "INSUFFICIENT_STORAGE")
+    runtime.deps.free_bytes = lambda: 10**12
+    status, _, _ = client.request("POST", "/books", b"{}", {"Content-Type": "application/json"})
+    assert status == 201
+
+
 def test_pages_in_flight_resume_by_themselves_once_there_is_room(tmp_path):
     """Issue 6: pages in flight recovered only if someone polled."""
     speech = FakeSpeech()

@@ -30,6 +30,10 @@ Operation = Callable[[dict[str, Any]], dict[str, Any]]
 _PARAMS_KEY = "storytime_api_params"
 _lock = threading.Lock()
 _operations: dict[str, Operation] = {}
+# What each install replaced, newest last: uninstalling a runtime gives its
+# names back to the runtime installed before it (two runtimes in one process,
+# as in a restart test), never to nobody while that one is still open.
+_replaced: list[tuple[dict[str, Operation], dict[str, Operation | None]]] = []
 
 
 class ServiceError(Exception):
@@ -41,15 +45,34 @@ class ServiceError(Exception):
 
 
 def install(operations: dict[str, Operation]) -> None:
-    """Route ``"service.Operation"`` names (e.g. ``"polly.StartSpeechSynthesisTask"``) to callables."""
+    """Route ``"service.Operation"`` names (e.g. ``"polly.StartSpeechSynthesisTask"``) to callables.
+
+    The newest install answers; :func:`uninstall` with the same mapping gives
+    the names back to whatever they routed to before.
+    """
     with _lock:
+        _replaced.append((operations, {name: _operations.get(name) for name in operations}))
         _operations.update(operations)
 
 
-def uninstall(names) -> None:
+def uninstall(operations: dict[str, Operation]) -> None:
     with _lock:
-        for name in names:
-            _operations.pop(name, None)
+        index = next((i for i, (installed, _) in enumerate(_replaced) if installed is operations), None)
+        if index is None:
+            return
+        _, before = _replaced.pop(index)
+        for name, operation in operations.items():
+            current = _operations.get(name)
+            if current is not operation and _installed(name, current):
+                continue  # a later install answers this name
+            if _installed(name, before[name]):
+                _operations[name] = before[name]
+            else:
+                _operations.pop(name, None)
+
+
+def _installed(name: str, operation: Operation | None) -> bool:
+    return operation is not None and any(ops.get(name) is operation for ops, _ in _replaced)
 
 
 def streaming(data: bytes) -> StreamingBody:

@@ -56,6 +56,12 @@ def storage_low(deps: Deps) -> bool:
     return free is not None and free < deps.settings.min_free_bytes
 
 
+def ensure_room(deps: Deps) -> None:
+    """Refuse new work (507) while the disk is short of space: better now than halfway through."""
+    if storage_low(deps):
+        raise InsufficientStorage("storytime is short of space for new work; try again later.")
+
+
 def is_stuck(deps: Deps, record: Record) -> bool:
     """Unfinished, quiet for longer than the fail-over delay, and not running anywhere."""
     if record.finished:

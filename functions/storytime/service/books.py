@@ -22,6 +22,7 @@ from storytime.core.records import Record
 from storytime.core.timings import join_marks
 from storytime.errors import Conflict, MalformedId, MalformedRequest, NotFound, TooManyPages
 from storytime.service.answers import Answer
+from storytime.service.attempts import ensure_room
 from storytime.service.deps import Deps
 from storytime.service.results import load
 from storytime.service.uploads import accept_upload
@@ -46,6 +47,7 @@ def load_book(deps: Deps, book_id: str) -> Book:
 def create_book(deps: Deps, title: str | None) -> Answer:
     if title is not None and (not isinstance(title, str) or len(title) > MAX_TITLE):
         raise MalformedRequest(f"A title is a string of at most {MAX_TITLE} characters.")
+    ensure_room(deps)
     book = Book(id=new_book_id(), created_at=deps.clock(), title=title or None)
     deps.records.create_book(book)
     return Answer(201, view(deps, book, []))

@@ -12,6 +12,7 @@ import secrets
 
 from storytime.errors import MalformedId, MalformedRequest, NotFound, PayloadTooLarge, StoredDataMissing, StorytimeError
 from storytime.service.answers import Answer
+from storytime.service.attempts import ensure_room
 from storytime.service.deps import Deps
 from storytime.service.uploads import accept_upload
 
@@ -31,6 +32,7 @@ def upload_ticket(deps: Deps, content_type: str | None = None, size: int | None 
         raise PayloadTooLarge(f"The photo is larger than {_mb(settings.max_staged_upload_bytes)}.")
     if content_type is not None and not content_type.startswith("image/"):
         raise MalformedRequest("contentType must be an image type (image/jpeg, image/png, image/webp, image/heic).")
+    ensure_room(deps)
     token = secrets.token_hex(16)
     key = STAGED_PREFIX + token
     expires_at = int(deps.clock()) + settings.upload_url_seconds
