@@ -32,6 +32,7 @@ _ENV = {
     "max_redrives": "STORYTIME_MAX_REDRIVES",
     "renotify_after_seconds": "STORYTIME_RENOTIFY_AFTER_SECONDS",
     "max_recipients": "STORYTIME_MAX_RECIPIENTS",
+    "max_notices_per_address_per_day": "STORYTIME_MAX_NOTICES_PER_ADDRESS_PER_DAY",
     "min_free_bytes": "STORYTIME_MIN_FREE_BYTES",
     "sweep_seconds": "STORYTIME_SWEEP_SECONDS",
 }
@@ -73,6 +74,9 @@ class Settings:
     renotify_after_seconds: int = 86_400
     # Addresses waiting on one unfinished page (bounds the record's size).
     max_recipients: int = 50
+    # E-mails to one address per UTC day, about any pages: nobody can aim storytime's
+    # mail at someone else's inbox by uploading many pages in their name.
+    max_notices_per_address_per_day: int = 20
     # Below this much free space in the data folder new pages are refused (507)
     # and /health answers 503; in-flight pages resume once it is back.
     min_free_bytes: int = 64 * 1024 * 1024

@@ -62,6 +62,8 @@ class Storage(Construct):
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            # Per-address daily e-mail counts go by themselves after two days.
+            time_to_live_attribute="expiresAt",
         )
         self.topic = sns.Topic(
             self, "Notify",

@@ -194,6 +194,23 @@ def test_notice_ledger_allows_one_notice_per_address_per_page_per_period(records
     assert [r.id for r in records.unfinished()] == [ID]  # the ledger is not pages
 
 
+def test_an_address_is_told_at_most_the_daily_limit_about_all_pages(records):
+    day = 20_000 * 86_400.0
+    pages = [f"{n:064x}" for n in range(5)]
+    told = [records.claim_notice(p, "ann@example.com", now=day + n, every_seconds=86400, daily_limit=3)
+            for n, p in enumerate(pages)]
+    assert told == [True, True, True, False, False]
+    # A page notice refused for its own reason does not use up the day's count.
+    assert records.claim_notice(pages[0], "bob@example.com", now=day, every_seconds=86400, daily_limit=2)
+    assert not records.claim_notice(pages[0], "bob@example.com", now=day + 1, every_seconds=86400, daily_limit=2)
+    assert records.claim_notice(pages[1], "bob@example.com", now=day + 2, every_seconds=86400, daily_limit=2)
+    assert not records.claim_notice(pages[2], "bob@example.com", now=day + 3, every_seconds=86400, daily_limit=2)
+    # Other addresses have their own count; the next UTC day starts afresh.
+    assert records.claim_notice(pages[4], "cy@example.com", now=day + 5, every_seconds=86400, daily_limit=3)
+    assert records.claim_notice(pages[3], "ann@example.com", now=day + 86_400, every_seconds=86400, daily_limit=3)
+    assert records.unfinished() == []  # the counts are not pages
+
+
 def test_objects_put_get_exists_delete(objects):
     objects.put("text/a.txt", "안녕".encode(), "text/plain")
     assert objects.get("text/a.txt") == "안녕".encode()

@@ -75,6 +75,7 @@ def test_records_table_is_on_demand_with_point_in_time_recovery(template_json):
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
 
 
 def test_topic_is_encrypted_tls_only_and_mails_the_operator(template_json):

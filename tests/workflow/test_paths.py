@@ -4,6 +4,7 @@ import json
 
 import pytest
 from storytime.service.results import retrieve
+from storytime.core.content_id import content_id as page_id
 from storytime.service.uploads import accept_upload
 
 from tests.fakes import FakeOcr, page_photo
@@ -122,6 +123,18 @@ def test_repeat_uploads_tell_each_address_once_a_day(runtime, engines):
     tomorrow = accept_upload(runtime.deps, photo, "image/png", "victim@example.com")
     runtime.workflow.wait(tomorrow.execution_arn)
     assert [m["to"] for m in engines.outbox.sent][-1] == "victim@example.com" and len(engines.outbox.sent) == 3
+
+
+def test_many_pages_in_one_victims_name_send_at_most_the_daily_limit(runtime, engines):
+    """Uploading many different pages naming someone else's address must not flood their inbox."""
+    from dataclasses import replace
+
+    runtime.deps.settings = replace(runtime.deps.settings, max_notices_per_address_per_day=3)
+    for n in range(5):
+        run_page(runtime, page_photo(300 + n), "victim@example.com")
+    assert [m["to"] for m in engines.outbox.sent] == ["victim@example.com"] * 3
+    assert [r.status for r in map(runtime.records.get, [page_id(page_photo(300 + n)) for n in range(5)])] \
+        == ["COMPLETE"] * 5  # every page is read; only the mail is held back
 
 
 def test_every_address_given_while_in_progress_is_told_once_when_it_ends(tmp_path):

@@ -87,3 +87,8 @@ def notice(record: Record, recipients: list[str], media_base_url: str, public_ur
         "message": "\n".join(lines) + "\n",
         "recipients": list(recipients),
     }
+
+
+def notice_day(now: float) -> int:
+    """The UTC day a notice counts against for its address's daily cap."""
+    return int(now // 86_400)

@@ -10,12 +10,14 @@ import boto3
 from boto3.dynamodb.conditions import Attr
 
 from storytime.core.books import Book
+from storytime.core.notices import notice_day
 from storytime.core.records import UNFINISHED, Record, Status
 from storytime.errors import NotFound, TooManyRecipients
 from storytime.records.port import GUARDED_FIELDS
 
 _PAGE_BOOKS = "books#"  # which books hold a page: a string set, keyed apart from page and book ids
 _NOTICE = "notice#"  # notice ledger items share the table, keyed apart from page ids (64 hex chars)
+_ADDRESS_DAY = "sent#"  # notices per address per UTC day (the daily cap); expire with the table's TTL
 
 
 def _to_dynamo(item: dict) -> dict:
@@ -134,13 +136,28 @@ class DynamoRecordStore:
             raise TooManyRecipients(f"{limit} addresses already wait for this page.") from None
         return Record.from_item(_from_dynamo(answer["Attributes"]))
 
-    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
+                     daily_limit: int | None = None) -> bool:
+        # Two conditional writes, the day's count first: a page notice refused after it gives the
+        # count back, so a lost race can only send fewer notices, never more than the cap.
+        day_key = {"id": f"{_ADDRESS_DAY}{address}#{notice_day(now)}"}
+        if daily_limit is not None:
+            try:
+                self._table.update_item(
+                    Key=day_key, UpdateExpression="ADD sent :one SET expiresAt = :expires",
+                    ConditionExpression=Attr("sent").not_exists() | Attr("sent").lt(daily_limit),
+                    ExpressionAttributeValues={":one": 1, ":expires": int(now) + 2 * 86_400})
+            except self._conditional_failed:
+                return False
         try:
             self._table.put_item(
                 Item=_to_dynamo({"id": f"{_NOTICE}{record_id}#{address}", "at": now}),
                 ConditionExpression=Attr("id").not_exists() | Attr("at").lte(Decimal(str(now - every_seconds))))
             return True
         except self._conditional_failed:
+            if daily_limit is not None:
+                self._table.update_item(Key=day_key, UpdateExpression="ADD sent :minus",
+                                        ExpressionAttributeValues={":minus": -1})
             return False
 
     def unfinished(self) -> list[Record]:

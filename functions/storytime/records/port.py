@@ -49,8 +49,10 @@ class RecordStore(Protocol):
         Raises TooManyRecipients when ``limit`` addresses already wait.
         """
 
-    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
-        """True (and remembered) unless ``address`` was told about this page within ``every_seconds``."""
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
+                     daily_limit: int | None = None) -> bool:
+        """True (and remembered) unless ``address`` was told about this page within ``every_seconds``,
+        or was already told ``daily_limit`` times this UTC day (about any pages)."""
 
     def unfinished(self) -> list[Record]: ...
 

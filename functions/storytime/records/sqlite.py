@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from storytime.core.books import Book
+from storytime.core.notices import notice_day
 from storytime.core.records import FINISHED, UNFINISHED, Record, Status, outcome_allowed
 from storytime.errors import InsufficientStorage, NotFound, TooManyRecipients
 from storytime.records.port import GUARDED_FIELDS
@@ -30,6 +31,13 @@ _SCHEMA = [
         address TEXT NOT NULL,
         at REAL NOT NULL,
         PRIMARY KEY (page_id, address)
+    )""",
+    # Notices sent to an address per UTC day, about any page (the daily cap).
+    """CREATE TABLE IF NOT EXISTS address_days (
+        address TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        sent INTEGER NOT NULL,
+        PRIMARY KEY (address, day)
     )""",
     """CREATE TABLE IF NOT EXISTS page_books (
         page_id TEXT NOT NULL,
@@ -150,12 +158,22 @@ class SqliteRecordStore:
             self._write(added, insert=False)
             return added
 
-    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float) -> bool:
+    def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
+                     daily_limit: int | None = None) -> bool:
         with self._transaction():
             row = self._db.execute("SELECT at FROM notices WHERE page_id = ? AND address = ?",
                                    (record_id, address)).fetchone()
             if row is not None and row[0] > now - every_seconds:
                 return False
+            if daily_limit is not None:
+                day = notice_day(now)
+                sent = self._db.execute("SELECT sent FROM address_days WHERE address = ? AND day = ?",
+                                        (address, day)).fetchone()
+                if sent is not None and sent[0] >= daily_limit:
+                    return False
+                self._db.execute("INSERT INTO address_days (address, day, sent) VALUES (?, ?, 1) "
+                                 "ON CONFLICT(address, day) DO UPDATE SET sent = sent + 1", (address, day))
+                self._db.execute("DELETE FROM address_days WHERE day < ?", (day - 1,))
             self._db.execute("INSERT INTO notices (page_id, address, at) VALUES (?, ?, ?) "
                              "ON CONFLICT(page_id, address) DO UPDATE SET at = excluded.at",
                              (record_id, address, now))

@@ -45,7 +45,8 @@ def tell_again(deps: Deps, record: Record, recipient: str) -> str | None:
     Returns the notifying execution's ARN, or None when nothing is to be sent
     (then nothing is started at all).
     """
-    if not deps.records.claim_notice(record.id, recipient, deps.clock(), deps.settings.renotify_after_seconds):
+    if not deps.records.claim_notice(record.id, recipient, deps.clock(), deps.settings.renotify_after_seconds,
+                                     deps.settings.max_notices_per_address_per_day):
         return None
     name = f"{record.id}-n{uuid.uuid4().hex[:8]}"
     return deps.workflow.start(name, execution_input(deps, record, recipient))

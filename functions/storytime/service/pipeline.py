@@ -176,7 +176,8 @@ def record_outcome(deps: Deps, page_id: str, outcome: str, execution_arn: str,
         return notice(record, [], deps.settings.media_base_url) if record else skipped(outcome)
     deps.metrics.count(ENDED[record.status])  # this execution wrote the final outcome: counted once
     told = [a for a in record.recipients
-            if deps.records.claim_notice(page_id, a, now, deps.settings.renotify_after_seconds)]
+            if deps.records.claim_notice(page_id, a, now, deps.settings.renotify_after_seconds,
+                                         deps.settings.max_notices_per_address_per_day)]
     return notice(record, told, deps.settings.media_base_url, deps.settings.public_url)
 
 
