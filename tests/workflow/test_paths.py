@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from storytime.service.results import retrieve
 from storytime.core.content_id import content_id as page_id
+from storytime.service.results import retrieve
 from storytime.service.uploads import accept_upload
 
 from tests.fakes import FakeOcr, page_photo
