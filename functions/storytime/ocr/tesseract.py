@@ -50,6 +50,7 @@ from PIL import Image, UnidentifiedImageError
 from storytime.core.language import latin_language
 from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.frames import to_original, unrotate_point
+from storytime.ocr.light import even_out
 from storytime.ocr.skew import estimate_skew
 
 TEXT_MODEL_VERSION = "3.0"
@@ -181,6 +182,8 @@ class TesseractDetectText:
     :param min_skew: smaller measured skews are left alone (Tesseract copes
         with them, and on curved pages a turn by the average skew of about
         a degree made the reading worse, not better).
+    :param even_light: paper lit unevenly (one side dim) is evened out
+        before OCR (``ocr.light``; measured, so evenly lit pages are left alone).
     :param timeout: seconds allowed per Tesseract run (0 = none).
     :param omp_thread_limit: sets ``OMP_THREAD_LIMIT`` for the tesseract
         subprocesses unless the environment already sets it. Tesseract's
@@ -195,7 +198,7 @@ class TesseractDetectText:
                  osd_min_confidence: float = 3.0, min_line_confidence: float = 40.0,
                  min_edge_line_confidence: float = 60.0,
                  confident_median: float = 80.0, confident_words: int = 3,
-                 max_skew: float = 15.0, min_skew: float = 1.0,
+                 max_skew: float = 15.0, min_skew: float = 1.0, even_light: bool = True,
                  timeout: float = 180, tesseract_cmd: str | None = None,
                  omp_thread_limit: int | None = 1) -> None:
         self.languages = languages
@@ -212,6 +215,7 @@ class TesseractDetectText:
         self.confident_words = confident_words
         self.max_skew = max_skew
         self.min_skew = min_skew
+        self.even_light = even_light
         self.timeout = timeout
         if tesseract_cmd:
             pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
@@ -317,13 +321,17 @@ class TesseractDetectText:
         turned = self._rotate(image, rotation)
         skew = estimate_skew(turned, self.max_skew) if self.max_skew > 0 else 0.0
         if abs(skew) < max(self.min_skew, 1e-9):
-            return turned, _Frame(rotation, 0.0, turned.size, turned.size)
+            return self._light(turned), _Frame(rotation, 0.0, turned.size, turned.size)
         # The corners the turn uncovers take the colour of the image's own
         # border: white corners against a photo's dark background cost the
         # two-column photo the left ends of its first lines (2.7 % CER; raw
         # tesseract, not turned, 0.8 %).
         upright = turned.rotate(skew, resample=Image.BICUBIC, expand=True, fillcolor=_border_grey(turned))
-        return upright, _Frame(rotation, skew, turned.size, upright.size)
+        return self._light(upright), _Frame(rotation, skew, turned.size, upright.size)
+
+    def _light(self, upright: Image.Image) -> Image.Image:
+        """Paper lit unevenly evened out (``ocr.light``), when measured so."""
+        return even_out(upright) if self.even_light else upright
 
     def _read_turned(self, image: Image.Image, rotation: int, psm: int | None = None,
                      languages: str | None = None,

@@ -1,0 +1,46 @@
+"""Which images the OCR evens the light of (``ocr.light``), on drawn pages."""
+from PIL import Image, ImageDraw
+from storytime.ocr.light import even_out, flatten, uneven
+
+
+def _page(left: int, right: int, ink: int = 40, size=(400, 300)) -> Image.Image:
+    """Paper whose brightness runs from ``left`` to ``right``, with lines of
+    dark print across it."""
+    width, height = size
+    page = Image.linear_gradient("L").rotate(90, expand=True).resize(size)   # 0 left -> 255 right
+    page = page.point(lambda v: round(left + (right - left) * v / 255))
+    draw = ImageDraw.Draw(page)
+    for y in range(30, height - 30, 24):
+        for x in range(20, width - 20, 30):
+            draw.rectangle((x, y, x + 18, y + 8), fill=min(ink, left, right))
+    return page
+
+
+def test_a_page_lit_from_one_side_is_uneven():
+    assert uneven(_page(110, 230))
+
+
+def test_an_evenly_lit_page_is_left_alone():
+    page = _page(225, 230)
+    assert not uneven(page)
+    assert even_out(page) is page
+
+
+def test_a_blank_scan_is_left_alone():
+    assert not uneven(Image.new("L", (400, 300), 255))
+
+
+def test_light_letters_on_a_dark_plate_are_left_alone():
+    sign = Image.new("L", (400, 300), 60)
+    draw = ImageDraw.Draw(sign)
+    for y in range(40, 260, 50):
+        draw.rectangle((40, y, 360, y + 14), fill=235)
+    assert not uneven(sign)
+
+
+def test_flattening_makes_the_dim_paper_white_and_keeps_the_ink_dark():
+    page = _page(110, 230)
+    flat = flatten(page)
+    assert flat.getpixel((10, 150)) >= 225          # dim paper at the left edge
+    assert flat.getpixel((25, 34)) <= 110           # ink printed on it
+    assert page.getpixel((10, 150)) <= 120
