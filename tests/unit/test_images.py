@@ -423,6 +423,29 @@ def test_png_output_bytes_are_capped(monkeypatch):
     assert out.width < 200 and abs(out.width - 2 * out.height) <= 2
 
 
+
+def test_palette_png_stays_a_palette_with_the_same_pixels():
+    # A palette is a third of the data to compress: the page's uploader waits for that.
+    page = noisy((120, 80)).convert("P", palette=Image.Palette.ADAPTIVE, colors=16)
+    out = prepare_upload(encode(page, "PNG"), None)
+    assert decoded(out).mode == "P"
+    assert decoded(out).convert("RGB").tobytes() == page.convert("RGB").tobytes()
+
+
+def test_palette_png_resized_past_the_side_limit_becomes_rgb():
+    page = Image.new("P", (images.MAX_OUTPUT_SIDE * 2, 64), 3)
+    out = prepare_upload(encode(page, "PNG"), None)
+    assert (out.width, out.height) == (images.MAX_OUTPUT_SIDE, 32)
+    assert decoded(out).mode == "RGB"
+
+
+def test_transparent_palette_png_keeps_its_transparency():
+    page = quadrants().convert("P")
+    page.info["transparency"] = 0
+    out = prepare_upload(encode(page, "PNG", transparency=0), None)
+    assert decoded(out).mode == "P" and decoded(out).info.get("transparency") == 0
+
+
 # --------------------------------------------------------------------------
 # the result type
 
