@@ -150,3 +150,12 @@ def test_sentence_marks_say_where_each_sentence_starts_in_the_mp3(speech, text, 
     assert times[-1] / 1000 < seconds
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert all(gap > 300 for gap in gaps), gaps
+
+
+def test_every_sentence_is_in_the_mp3_encoded_while_the_next_is_spoken(speech):
+    # The encoder runs beside espeak-ng, sentence by sentence: no sentence's audio may be lost.
+    sentences = ["The fox ran.", "Then it stopped!", "A new paragraph begins here.", "Is it the end?"]
+    whole = decode(speech.synthesize_mp3(" ".join(sentences), "en-us")).duration
+    pcm = sum(len(audio) / 2 / rate for audio, rate in (speech._wav(s, "en-us") for s in sentences))
+    # The MP3 adds about two frames of encoder delay and padding (52 ms at 22,050 Hz), nothing more.
+    assert pcm <= whole < pcm + 0.08, (whole, pcm)
