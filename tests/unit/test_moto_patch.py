@@ -33,15 +33,55 @@ def test_the_execution_internals_we_forget_executions_through_exist():
     assert BaseExecutionWorkerCommunication.terminated._storytime
 
 
-def test_a_definition_is_parsed_once_and_each_execution_gets_its_own_components():
+def test_a_definition_is_parsed_once_and_its_program_shared():
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
     moto_patch.apply()
     definition = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
     first, tree = AmazonStateLanguageParser.parse(definition)
     second, same_tree = AmazonStateLanguageParser.parse(definition)
-    assert same_tree is tree and second is not first
-    assert type(second) is type(first)
+    assert same_tree is tree and second is first
+
+
+def test_a_shared_components_heap_key_is_one_key_whatever_the_threads(monkeypatch):
+    # Executions sharing a program keep their retry counts under the component's heap key in their own
+    # heaps: two threads asking first at once must get the same key.
+    import itertools
+    import threading
+    import time
+
+    from moto.stepfunctions.parser import utils
+    from moto.stepfunctions.parser.asl.component import eval_component
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    moto_patch.apply()
+    numbers = itertools.count()
+
+    def slow_uid():  # widens the window between "no key yet" and "key set" to every thread
+        time.sleep(0.01)
+        return f"uid-{next(numbers)}"
+
+    monkeypatch.setattr(utils, "long_uid", slow_uid)
+    monkeypatch.setattr(eval_component, "long_uid", slow_uid)
+
+    class Component(EvalComponent):
+        def _eval_body(self, env):
+            pass
+
+    for _ in range(3):
+        component, keys, ready = Component(), [], threading.Barrier(8)
+
+        def ask(component=component, keys=keys, ready=ready):
+            ready.wait()
+            keys.append(component.heap_key)
+
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(keys)) == 1 and keys[0]
+    assert Component().heap_key != Component().heap_key
 
 
 def test_task_clients_are_made_once_per_service():

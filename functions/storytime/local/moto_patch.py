@@ -5,9 +5,11 @@
    (``rekognition.ThrottlingException``) where AWS says
    ``Rekognition.ThrottlingException``. Retry and Catch in the ASL use AWS's
    names, so we add the services our workflow calls to that table.
-2. Less work per execution and per state: the definition's ANTLR parse
-   tree is kept (an execution still gets its own components, built from the
-   tree), the boto3 client each Task makes is made once per service, and a
+2. Less work per execution and per state: a definition is parsed and its
+   components built once, then shared by every execution (as the iterations
+   of a Map already share them: what an evaluation changes lives in its
+   Environment; the one lazy attribute, a component's heap key, is made
+   race-free), the boto3 client each Task makes is made once per service, and a
    JSONPath is compiled once (jsonpath-ng builds a new yacc parser for every
    ``parse``: most of the interpreter's time per state, profiled).
 3. Executions leave memory. moto keeps every execution (its event history,
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from moto.stepfunctions.parser import utils as _utils
+from moto.stepfunctions.parser.asl.component import eval_component as _eval_component
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as _lambda_eval
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
@@ -33,7 +36,6 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_sns as _sns,
 )
 from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
-from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
@@ -48,8 +50,9 @@ _lock = threading.Lock()
 _CLIENT_USERS = (_boto_client, _lambda_eval, _aws_sdk, _sns)
 _make_client = _boto_client.boto_client_for
 _clients: dict[tuple, object] = {}
-_trees: dict[str, object] = {}
+_parsed: dict[str, tuple] = {}
 _parse = _asl_parser.AmazonStateLanguageParser.parse
+_HEAP_KEY = "_EvalComponent__heap_key"  # EvalComponent's name-mangled lazy attribute
 _compile_json_path = _json_path.parse  # jsonpath_ng.ext.parse; its expressions are immutable
 
 
@@ -61,6 +64,7 @@ def apply() -> None:
     for module in _CLIENT_USERS:
         module.boto_client_for = _shared_client
     _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
+    _eval_component.EvalComponent.heap_key = property(_heap_key)
     _json_path.parse = _compiled_json_path
 
 
@@ -82,17 +86,30 @@ def _shared_client(region: str, service: str, state_credentials=None):
 
 
 def _parse_once(definition: str):
-    """The parse tree of a definition is kept; each execution still gets fresh components built from it."""
+    """The program of a definition (its components and parse tree), built once and shared by its executions.
+
+    Building the components from the tree took 20-80 ms per execution (profiled), before its first state.
+    """
     with _lock:
-        tree = _trees.get(definition)
-    if tree is None:
-        program, tree = _parse(definition)
+        parsed = _parsed.get(definition)
+    if parsed is None:
+        parsed = _parse(definition)
         with _lock:
-            if len(_trees) > 16:
-                _trees.clear()
-            _trees[definition] = tree
-        return program, tree
-    return Preprocessor().visit(tree), tree
+            if len(_parsed) > 16:
+                _parsed.clear()
+            parsed = _parsed.setdefault(definition, parsed)
+    return parsed
+
+
+def _heap_key(component) -> str:
+    """EvalComponent.heap_key without its race: two executions sharing a component get one key.
+
+    The key names the component's per-execution values (retry counts) in each execution's own heap.
+    """
+    key = component.__dict__.get(_HEAP_KEY)
+    if key is None:
+        key = component.__dict__.setdefault(_HEAP_KEY, _utils.long_uid())  # atomic under the GIL
+    return key
 
 
 def _hook_terminations() -> None:
