@@ -185,12 +185,13 @@ def _floor(reps: int) -> dict:
     from storytime.local.speech_espeak import EspeakSpeech
     from storytime.ocr.tesseract import TesseractDetectText
 
-    ocr, speech = TesseractDetectText(), EspeakSpeech()
+    ocr = TesseractDetectText()
     figures = {}
     for name in PAGES:
         photo, _ = fixture(name)
         seconds = []
         for _ in range(reps):
+            speech = EspeakSpeech()  # spoken every run: nothing is kept from the run before
             started = time.perf_counter()
             text = read_page(ocr(photo)["TextDetections"])
             voice = voice_for(detect_language(text))

@@ -159,3 +159,17 @@ def test_every_sentence_is_in_the_mp3_encoded_while_the_next_is_spoken(speech):
     pcm = sum(len(audio) / 2 / rate for audio, rate in (speech._wav(s, "en-us") for s in sentences))
     # The MP3 adds about two frames of encoder delay and padding (52 ms at 22,050 Hz), nothing more.
     assert pcm <= whole < pcm + 0.08, (whole, pcm)
+
+
+def test_the_marks_task_takes_the_mp3_tasks_audio_once(monkeypatch):
+    # The marks of a part follow its MP3 at once: spoken once for both. A later page with the same
+    # text is spoken again (nothing is kept past its marks).
+    speech, spoken = EspeakSpeech(), []
+    wav = speech._wav
+    monkeypatch.setattr(speech, "_wav", lambda text, voice: spoken.append(text) or wav(text, voice))
+    text = "The fox ran. Then it stopped!"
+    first = speech.synthesize_mp3(text, "en-us")
+    assert len(spoken) == 2
+    assert [m["value"] for m in speech.speech_marks(text, "en-us")] == ["The fox ran.", "Then it stopped!"]
+    assert len(spoken) == 2
+    assert speech.synthesize_mp3(text, "en-us") == first and len(spoken) == 4

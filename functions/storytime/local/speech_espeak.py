@@ -59,7 +59,9 @@ class EspeakSpeech:
     a read-along page needs, in Polly's shape.
     """
 
-    KEPT = 16  # the MP3 task and the marks task of a part ask for the same text one after the other
+    # The MP3 task and the marks task of a part ask for the same text one after the other: the
+    # marks take the spoken audio's timings, once. Another page with the same text is spoken anew.
+    KEPT = 16
 
     def __init__(
         self,
@@ -85,15 +87,17 @@ class EspeakSpeech:
 
     def speech_marks(self, text: str, espeak_voice: str) -> list[dict]:
         """Polly's sentence speech marks for the MP3 of the same text: time in ms, UTF-8 byte offsets."""
+        with self._lock:
+            spoken = self._recent.pop((text, espeak_voice), None)
         marks = []
-        for first, end, ms in self.speak(text, espeak_voice).sentences:
+        for first, end, ms in (spoken or self.speak(text, espeak_voice, keep=False)).sentences:
             start = len(text[:first].encode("utf-8"))
             value = text[first:end]
             marks.append({"time": ms, "type": "sentence", "start": start,
                           "end": start + len(value.encode("utf-8")), "value": value})
         return marks
 
-    def speak(self, text: str, espeak_voice: str) -> Spoken:
+    def speak(self, text: str, espeak_voice: str, keep: bool = True) -> Spoken:
         if not isinstance(espeak_voice, str) or not _VOICE.fullmatch(espeak_voice):
             raise EngineError(f"Not an espeak-ng voice name: {espeak_voice!r}")
         with self._lock:
@@ -120,6 +124,8 @@ class EspeakSpeech:
         if not mp3:
             raise EngineError("MP3 encoding produced no data")
         spoken = Spoken(mp3, tuple(sentences))
+        if not keep:
+            return spoken
         with self._lock:
             self._recent[(text, espeak_voice)] = spoken
             while len(self._recent) > self.KEPT:
