@@ -10,8 +10,9 @@ export STORYTIME_PORT STORYTIME_DATA
 # Debian packages: OCR (Tesseract: Korean, English, French, Spanish, German),
 # speech (espeak-ng), Korean and Latin fonts the tests render pages with, the
 # browser the web reader's tests drive (libatomic1: the Playwright driver's
-# bundled node needs it), and Node.js for the CDK app (jsii).
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs
+# bundled node needs it), Node.js for the CDK app (jsii), and libGL and GLib
+# for OpenCV (opencv-python, which page-dewarp needs).
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs libgl1 libglib2.0-0
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean test-sfn-local

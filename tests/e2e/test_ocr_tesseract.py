@@ -263,6 +263,37 @@ def test_skewed_page_polygons_are_slanted_like_the_text(english_skewed):
         assert 0 <= box["Top"] and box["Top"] + box["Height"] <= 1
 
 
+def test_curved_page_polygons_map_back_onto_the_photo():
+    """A curved page is read flattened (ocr/dewarp.py); its words' polygons are
+    mapped back to the photo: a word also found by a read of the photo as it
+    is (no flattening: boxes measured on the photo itself) lands where that
+    read put it, within half a text height."""
+    data = prepare_upload(fixture_bytes("pagedewarp_boston_cooking_b.jpg"), None).data
+    flattened, as_is = TesseractDetectText()(data), TesseractDetectText(curved=None)(data)
+    bare = str.maketrans("", "", ".,;:()")
+    truth = ground_truth("pagedewarp_boston_cooking_b.jpg").translate(bare).split()
+
+    def unique_words(response):
+        found = {}
+        for word in words(response):
+            text = word["DetectedText"].translate(bare)
+            if len(text) >= 5 and truth.count(text) == 1:
+                found.setdefault(text, []).append(word["Geometry"])
+        return {text: geometries[0] for text, geometries in found.items() if len(geometries) == 1}
+
+    def centre(geometry):
+        points = geometry["Polygon"]
+        return (sum(p["X"] for p in points) / 4, sum(p["Y"] for p in points) / 4)
+
+    ours, theirs = unique_words(flattened), unique_words(as_is)
+    shared = sorted(set(ours) & set(theirs))
+    assert len(shared) >= 20
+    for text in shared:
+        (x, y), (u, v) = centre(ours[text]), centre(theirs[text])
+        height = theirs[text]["BoundingBox"]["Height"]
+        assert abs(x - u) < 0.01 and abs(y - v) < height / 2, (text, (x, y), (u, v))
+
+
 # ------------------------------------------------ runs per page (speed)
 class CountingEngine(TesseractDetectText):
     """The real engine, counting its Tesseract runs."""

@@ -254,3 +254,20 @@ def test_gateway_refusals_answer_in_the_json_error_shape(template_json):
         assert '"error": "$context.error.responseType"' in template and "$context.error.messageString" in template
         assert response["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"] == \
             f"'{CONTEXT['allowedOrigin']}'"
+
+
+def test_the_page_flattening_deps_reach_the_reader_image_only():
+    """ocr/dewarp.py's libraries: installed in the reader image (with the libGL
+    OpenCV needs), pinned by constraints.txt; never in the zip Lambdas' layer."""
+    from storytime_infra.packaging import layer_requirements
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    dewarp = [d.split("==")[0] for d in project["optional-dependencies"]["dewarp"]]
+    assert "page-dewarp" in dewarp
+    dockerfile = (ROOT / "infra" / "reader" / "Dockerfile").read_text("utf-8")
+    install = dockerfile[dockerfile.index("RUN pip install"):].split("\nCOPY")[0].split()
+    assert all(name in install for name in dewarp)
+    assert "libgl1" in dockerfile.split()
+    pins = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines() if "==" in line}
+    assert all(name in pins for name in dewarp)
+    assert not any(r.split("==")[0] in dewarp for r in layer_requirements())

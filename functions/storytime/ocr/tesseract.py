@@ -32,6 +32,12 @@ projection profiles of the ink) and straightened before OCR, since Tesseract
 reads badly beyond about 3 degrees. The polygons are mapped back to the input
 image exactly (``unrotate_point``), so on a skewed photo they are slanted, as
 Rekognition's are; ``BoundingBox`` is the axis-aligned box around them.
+
+A page whose lines curve (a book held open) is flattened instead of deskewed
+(``ocr.dewarp``: measured on every page, cheaply; flat pages go on as they
+are). Its polygons are mapped back through the flattening's own pixel map
+(``Warp.to_source``): each corner lands where that point of the text is in
+the photo, so a word's polygon follows its curved line, roughly.
 """
 from __future__ import annotations
 
@@ -49,6 +55,7 @@ from PIL import Image, UnidentifiedImageError
 
 from storytime.core.language import latin_language
 from storytime.errors import EngineError, UnreadableImage
+from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.skew import estimate_skew
@@ -100,11 +107,19 @@ class _Line:
 class _Frame:
     """How the image Tesseract read was made from the input image: first a
     clockwise quarter turn (``rotation``), then ``turned.rotate(skew,
-    expand=True)`` (``skew`` counter-clockwise degrees, 0 = not turned)."""
+    expand=True)`` (``skew`` counter-clockwise degrees, 0 = not turned), or,
+    for a curved page, flattened instead (``warp``, see ``ocr.dewarp``)."""
     rotation: int
     skew: float
     turned_size: tuple[int, int]     # after the quarter turn
-    upright_size: tuple[int, int]    # after the skew turn
+    upright_size: tuple[int, int]    # after the skew turn (or the flattening)
+    warp: Warp | None = None
+
+    def to_turned(self, x: float, y: float) -> tuple[float, float]:
+        """A pixel point of the upright image -> the same point in the quarter-turned one."""
+        if self.warp is not None:
+            return self.warp.to_source(x, y)
+        return unrotate_point(x, y, self.skew, self.turned_size, self.upright_size)
 
 
 @dataclass
@@ -184,6 +199,9 @@ class TesseractDetectText:
         a degree made the reading worse, not better).
     :param even_light: paper lit unevenly (one side dim) is evened out
         before OCR (``ocr.light``; measured, so evenly lit pages are left alone).
+    :param curved: a page whose text lines bend by at least this many text
+        heights is flattened before OCR (``ocr.dewarp``), instead of
+        deskewed; None never flattens.
     :param timeout: seconds allowed per Tesseract run (0 = none).
     :param omp_thread_limit: sets ``OMP_THREAD_LIMIT`` for the tesseract
         subprocesses unless the environment already sets it. Tesseract's
@@ -199,6 +217,7 @@ class TesseractDetectText:
                  min_edge_line_confidence: float = 60.0,
                  confident_median: float = 80.0, confident_words: int = 3,
                  max_skew: float = 15.0, min_skew: float = 1.0, even_light: bool = True,
+                 curved: float | None = CURVED,
                  timeout: float = 180, tesseract_cmd: str | None = None,
                  omp_thread_limit: int | None = 1) -> None:
         self.languages = languages
@@ -216,6 +235,7 @@ class TesseractDetectText:
         self.max_skew = max_skew
         self.min_skew = min_skew
         self.even_light = even_light
+        self.curved = curved
         self.timeout = timeout
         if tesseract_cmd:
             pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
@@ -317,8 +337,13 @@ class TesseractDetectText:
         return image.transpose(_TRANSPOSE[rotation]) if rotation else image
 
     def _straighten(self, image: Image.Image, rotation: int) -> tuple[Image.Image, _Frame]:
-        """Quarter-turn ``image`` upright, then undo its small skew."""
+        """Quarter-turn ``image`` upright, then flatten it if it curves, else
+        undo its small skew."""
         turned = self._rotate(image, rotation)
+        flat = flatten_if_curved(turned, self.curved) if self.curved is not None else None
+        if flat is not None:
+            upright, warp = flat
+            return self._light(upright), _Frame(rotation, 0.0, turned.size, upright.size, warp)
         skew = estimate_skew(turned, self.max_skew) if self.max_skew > 0 else 0.0
         if abs(skew) < max(self.min_skew, 1e-9):
             return self._light(turned), _Frame(rotation, 0.0, turned.size, turned.size)
@@ -581,7 +606,7 @@ def _geometry(left: float, top: float, right: float, bottom: float, reading: _Re
     tw, th = frame.turned_size
     points = []
     for x, y in ((left, top), (right, top), (right, bottom), (left, bottom)):   # text order
-        x, y = unrotate_point(x * sx, y * sy, frame.skew, frame.turned_size, frame.upright_size)
+        x, y = frame.to_turned(x * sx, y * sy)
         u, v = to_original(x / tw, y / th, frame.rotation)
         points.append((min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0)))
     xs = [p[0] for p in points]
