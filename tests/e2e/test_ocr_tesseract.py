@@ -317,12 +317,31 @@ def test_upright_english_page_is_one_tesseract_run():
     assert engine.runs == ["ocr eng"]
 
 
-@pytest.mark.parametrize("degrees", [90, 180])
-def test_turned_page_needs_one_orientation_detection_not_a_read_per_rotation(degrees):
+@pytest.mark.parametrize(("degrees", "runs"), [
+    (90, ["ocr eng", "osd", "ocr eng"]),              # on its side: straight to OSD
+    (180, ["ocr eng", "ocr kor", "osd", "ocr eng"]),  # upside down reads like Korean to eng: kor tried first
+])
+def test_turned_page_needs_one_orientation_detection_not_a_read_per_rotation(degrees, runs):
     engine = CountingEngine()
     response = engine(png_rotated(fixture_bytes("tesseract_phototest.png"), degrees))
-    assert engine.runs == ["ocr eng", "osd", "ocr eng"]
+    assert engine.runs == runs
     assert cer(ground_truth("tesseract_phototest.png"), read_page(response["TextDetections"])) <= 0.02
+
+
+def test_upright_korean_page_is_read_with_kor_without_osd():
+    """A poor English reading of an upright page is most often Korean: the
+    Korean read is the one kept, no OSD run."""
+    engine = CountingEngine()
+    response = engine(render_page(KOREAN_STORY, size=32))
+    assert engine.runs == ["ocr eng", "ocr kor"]
+    assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
+
+
+def test_upside_down_korean_page_is_turned_by_one_osd_run():
+    engine = CountingEngine()
+    response = engine(render_page(KOREAN_STORY, size=32, rotate=180))
+    assert engine.runs == ["ocr eng", "ocr kor", "osd", "ocr kor"]
+    assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
 def test_french_page_is_read_again_with_the_french_model():

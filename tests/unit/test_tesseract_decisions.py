@@ -1,0 +1,125 @@
+"""The order of Tesseract runs ``TesseractDetectText.read`` chooses, on scripted readings.
+
+Each fake run answers what real Tesseract measured on such a page (median
+word confidence 93-96 for the right model upright, 40-65 otherwise); the
+same orders on real Tesseract and real pages are pinned in
+tests/e2e/test_ocr_tesseract.py (``CountingEngine``).
+"""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from storytime.ocr.tesseract import TesseractDetectText, _Line, _Reading, _Word
+
+ENGLISH = "the cat sat on the mat and the dog was there"
+FRENCH = "il était une fois dans les bois une petite fille qui"
+KOREAN = "옛날 옛적에 깊은 산속 작은 마을에 마음씨 착한 나무꾼이"
+GARBLED = "At Slo] 4 ALE 2izHe Ses Het M2] BSS Pay"
+
+
+def reading(text: str, conf: float, *, standing: bool = False) -> _Reading:
+    words = [_Word(w, conf, 10 + 60 * i, 10, 10 if standing else 50, 50 if standing else 10)
+             for i, w in enumerate(text.split())]
+    return _Reading([_Line(words)], 1000, 1000, 3)
+
+
+class Scripted(TesseractDetectText):
+    """``read`` over scripted runs: (rotation, languages) -> reading; OSD's answer."""
+
+    def __init__(self, pages: dict[tuple[int, str], _Reading], osd=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pages, self.osd_answer, self.runs = pages, osd, []
+
+    def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None):
+        languages = languages or self.latin
+        self.runs.append(f"ocr {languages} {rotation}")
+        return self.pages.get((rotation, languages), reading("", 0))
+
+    def _osd(self, image):
+        self.runs.append("osd")
+        return self.osd_answer
+
+
+IMAGE = Image.new("L", (10, 10), 255)
+
+
+def test_an_upright_english_page_is_one_read():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 95)})
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0"]
+
+
+def test_a_french_page_is_read_again_with_its_model():
+    engine = Scripted({(0, "eng"): reading(FRENCH, 93), (0, "fra"): reading(FRENCH, 96)})
+    assert engine.read(IMAGE).mean_conf == 96
+    assert engine.runs == ["ocr eng 0", "ocr fra 0"]
+
+
+def test_an_upright_korean_page_is_read_with_kor_and_no_osd():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 45), (0, "kor"): reading(KOREAN, 93)})
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == ["ocr eng 0", "ocr kor 0"]
+
+
+def test_an_upside_down_korean_page_is_turned_by_osd():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 41), (0, "kor"): reading(KOREAN, 45),
+                       (180, "kor"): reading(KOREAN, 93)}, osd=(180, 16.3, "Korean"))
+    assert engine.read(IMAGE).mean_conf == 93
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor 180"]
+
+
+def test_osd_misjudging_a_korean_page_costs_one_more_read_the_other_way_up():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 41), (0, "kor"): reading(KOREAN, 45),
+                       (180, "kor"): reading(KOREAN, 93)}, osd=(0, 0.5, "Korean"))
+    assert engine.read(IMAGE).mean_conf == 93
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor 180"]
+
+
+def test_an_upside_down_latin_page_is_read_turned_once():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 41), (0, "kor"): reading(KOREAN, 61),
+                       (180, "eng"): reading(ENGLISH, 96)}, osd=(180, 6.4, "Latin"))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr eng 180"]
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_a_page_on_its_side_goes_straight_to_osd(rotation):
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 96, standing=True),
+                       (rotation, "eng"): reading(ENGLISH, 96)}, osd=(rotation, 5.0, "Latin"))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0", "osd", f"ocr eng {rotation}"]
+
+
+def test_a_sign_osd_has_no_opinion_on_is_read_with_the_sign_set():
+    engine = Scripted({(0, "eng"): reading("Sl 2 FH ~ 3", 59), (0, "kor"): reading("서울", 91),
+                       (0, "kor+eng"): reading("서울 Seoul 3 km", 80)})
+    assert engine.read(IMAGE).text == "서울 Seoul 3 km"
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor+eng 0"]
+
+
+def test_a_weak_osd_guess_of_upright_latin_is_no_opinion():
+    """OSD answers from 20 characters now: on a sign its guess is weak, and
+    the sign set still reads it (a Korean road sign: 42 % CER, eng alone 64 %)."""
+    engine = Scripted({(0, "eng"): reading("Sl 2 FH ~ 3", 59), (0, "kor"): reading("서울", 91),
+                       (0, "kor+eng"): reading("서울 Seoul 3 km", 80)}, osd=(0, 0.79, "Latin"))
+    assert engine.read(IMAGE).text == "서울 Seoul 3 km"
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor+eng 0"]
+
+
+def test_a_page_without_words_skips_the_korean_read():
+    engine = Scripted({})
+    assert engine.read(IMAGE).text == ""
+    assert engine.runs == ["ocr eng 0", "osd", "ocr kor+eng 0"]
+
+
+def test_a_hard_upright_latin_page_keeps_its_first_reading():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 70), (0, "kor"): reading(KOREAN, 55)},
+                      osd=(0, 12.0, "Latin"))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd"]
+
+
+def test_fixed_languages_never_switch_models():
+    engine = Scripted({(0, "kor+eng"): reading(GARBLED, 45)}, osd=(0, 12.0, "Latin"), languages="kor+eng")
+    engine.read(IMAGE)
+    assert engine.runs == ["ocr kor+eng 0", "osd"]
