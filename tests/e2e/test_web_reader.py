@@ -5,18 +5,22 @@ from __future__ import annotations
 import io
 import json
 import threading
+from dataclasses import replace
 from urllib.request import urlopen
 
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect, sync_playwright
+from storytime.core.notices import failure_status, result_view
+from storytime.core.records import Record, Status
 from storytime.local.edge import Edge
 from storytime.local.runtime import LocalRuntime
 from storytime.local.server import serve
 
 from tests.e2e.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
 from tests.e2e.conftest import FIXTURES, free_port
+from tests.schemas import check_answer
 
 pytestmark = pytest.mark.e2e
 SCAN = FIXTURES / "tesseract_phototest.png"
@@ -171,6 +175,35 @@ def test_a_bad_file_shows_its_message(open_page, name, data, kind, message):
     if name == "notes.txt":
         screenshot(page, "phone-not-a-photo")
         assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("error, status, message, retry", [
+    ("UnreadableImage", 422, "cannot read this page (the picture could not be read as a page)", False),
+    ("TextTooLong", 422, "cannot read this page (there is more text than one page holds)", False),
+    ("EngineError", 500, "could not read this page (ENGINE_ERROR). Try again in a minute", True),
+])
+def test_a_page_that_failed_for_good_says_why_and_offers_a_retry_only_when_it_can_help(
+        open_page, error, status, message, retry):
+    """The server's final answers for a failed page (422/500 with status FAILED), as the contract says them."""
+    page = open_page()
+    record = Record(id="", status=Status.FAILED, image_key="images/x.png", image_type="image/png",
+                    created_at=1.0, completed_at=2.0, error=error, failures=4,
+                    execution_arn="arn:aws:states:us-east-1:123456789012:execution:storytime:x")
+
+    def failed(route):
+        record_id = route.request.url.rsplit("/", 1)[-1]
+        body = result_view(replace(record, id=record_id), None, "http://media.test")
+        assert (failure_status(record), body["status"]) == (status, "FAILED")
+        check_answer("GET", f"/result/{record_id}", status, body)  # the answer the real service gives
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/result/*", failed)
+    photo = png("#f0f0f0", (700 + sum(map(ord, error)) % 97, 500))  # a new page: the upload answers 202, then the poll
+    page.set_input_files("#file", files=[{"name": "page.png", "mimeType": "image/png", "buffer": photo}])
+    problem = page.locator("#problem")
+    expect(problem).to_be_visible(timeout=WAIT_MS)
+    expect(problem).to_contain_text(message)
+    assert page.locator("#retry").is_visible() is retry
 
 
 def test_keyboard_alone_reads_a_page(open_page):

@@ -91,7 +91,8 @@ const sleep = (seconds) => new Promise((done) => setTimeout(done, seconds * 1000
 
 // Ask until the page is finished, waiting as long as each answer's Retry-After says.
 // onStep(body) sees every "not yet" answer. Resolves with a finished result (200);
-// rejects with an ApiError for no text (422), a failed page, or any other error.
+// rejects with an ApiError for no text (422), a failed page (code FAILED, reason its error code),
+// or any other error.
 export async function waitForResult(id, onStep, { firstWait = 0, giveUpAfter = 30 * 60 } = {}) {
   const started = Date.now();
   let wait = firstWait;
@@ -99,9 +100,10 @@ export async function waitForResult(id, onStep, { firstWait = 0, giveUpAfter = 3
     if (wait > 0) await sleep(wait);
     const answer = await result(id);
     if (answer.status === 200) return answer.body;
-    if (answer.status === 503 && answer.body.status === "FAILED") {
-      const error = new ApiError(503, "FAILED", answer.body.message);
-      error.reason = answer.body.error?.error || "";
+    if (answer.body && answer.body.status === "FAILED") {
+      // A page that failed for good: 422 when the page itself can't be read, 500 when storytime gave up.
+      const error = new ApiError(answer.status, "FAILED", answer.body.message);
+      error.reason = answer.body.error || "";
       throw error;
     }
     if (answer.status === 503) {

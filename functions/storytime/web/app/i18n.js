@@ -52,6 +52,7 @@ const STRINGS = {
     empty: "The file was empty. Choose a photo.",
     noText: "No readable text was found on this page. Try a sharper photo in good light, with the page filling the frame.",
     failed: "storytime could not read this page ({reason}). Try again in a minute and it will start over.",
+    failedFinal: "storytime cannot read this page ({reason}). Take a new photo of the page.",
     busy: "storytime is busy right now. Try again later.",
     offline: "storytime could not be reached. Check the connection and try again.",
     gone: "This page is no longer stored. Photograph it again.",
@@ -59,6 +60,7 @@ const STRINGS = {
     unknown: "Something went wrong ({code}). Try again later.",
     reasonTextTooLong: "there is more text than one page holds",
     reasonSpeech: "the voice could not speak it",
+    reasonUnreadable: "the picture could not be read as a page",
     reasonOther: "{code}",
   },
   ko: {
@@ -112,6 +114,7 @@ const STRINGS = {
     empty: "빈 파일입니다. 사진을 고르세요.",
     noText: "이 페이지에서 읽을 수 있는 글을 찾지 못했습니다. 밝은 곳에서 페이지가 화면을 채우도록 선명하게 찍어 주세요.",
     failed: "이 페이지를 읽지 못했습니다 ({reason}). 1분 뒤에 다시 시도하면 처음부터 다시 읽습니다.",
+    failedFinal: "이 페이지는 읽을 수 없습니다 ({reason}). 페이지를 새로 찍어 주세요.",
     busy: "storytime이 지금 바쁩니다. 잠시 후 다시 시도하세요.",
     offline: "storytime에 연결할 수 없습니다. 연결을 확인하고 다시 시도하세요.",
     gone: "이 페이지는 더 이상 저장되어 있지 않습니다. 다시 찍어 주세요.",
@@ -119,6 +122,7 @@ const STRINGS = {
     unknown: "문제가 생겼습니다 ({code}). 잠시 후 다시 시도하세요.",
     reasonTextTooLong: "한 페이지에 담기에는 글이 너무 많습니다",
     reasonSpeech: "목소리로 읽지 못했습니다",
+    reasonUnreadable: "사진을 페이지로 읽을 수 없습니다",
     reasonOther: "{code}",
   },
 };

@@ -34,10 +34,14 @@ function endProgress(message = "") {
 }
 
 function reasonText(reason) {
-  if (reason === "TextTooLong") return t("reasonTextTooLong");
-  if (/Speech/.test(reason || "")) return t("reasonSpeech");
+  if (reason === "TEXT_TOO_LONG" || reason === "PAGE_TOO_LARGE") return t("reasonTextTooLong");
+  if (reason === "UNREADABLE_IMAGE") return t("reasonUnreadable");
+  if (/^SPEECH/.test(reason || "")) return t("reasonSpeech");
   return t("reasonOther", { code: reason || "?" });
 }
+
+// A page that failed for good (422) fails again the same way: only a new photo helps.
+const finalFailure = (error) => error.code === "FAILED" && error.status >= 400 && error.status < 500;
 
 export function messageFor(error) {
   switch (error.code) {
@@ -53,7 +57,7 @@ export function messageFor(error) {
     case "NO_TEXT":
       return t("noText");
     case "FAILED":
-      return t("failed", { reason: reasonText(error.reason) });
+      return t(finalFailure(error) ? "failedFinal" : "failed", { reason: reasonText(error.reason) });
     case "NOT_FOUND":
       return t("gone");
     case "FORBIDDEN":
@@ -69,7 +73,7 @@ export function messageFor(error) {
 
 function showProblem(error, retry) {
   const code = error instanceof ApiError ? error.code : "OFFLINE";
-  const canRetry = RETRYABLE.has(code) || error.status === 429 || error.status >= 500;
+  const canRetry = (RETRYABLE.has(code) || error.status === 429 || error.status >= 500) && !finalFailure(error);
   endProgress();
   $("problem-text").textContent = messageFor(error instanceof ApiError ? error : new ApiError(0, "OFFLINE"));
   $("problem").dataset.code = code;
