@@ -112,6 +112,34 @@ def test_running_head_close_to_the_body_is_text():
     assert read_page(page.detections()).startswith("Chapter 12 the story")
 
 
+def tilted_page(head_gap: float) -> EnginePage:
+    """A photographed page turning away: every line, head included, falls by
+    0.15 of its run across the page, so the head's box reaches below the
+    body's first line's top; straight under the head's words the body's
+    first line is about ``head_gap`` line heights clear."""
+    def bent(page: EnginePage, index: int, top: float) -> None:
+        _, _, words = page.lines[index]
+        page.words_at(index, [(x, top + 0.15 * (x - 0.1)) for _, x, _, _ in words])
+
+    page = EnginePage().line(0, "48 THE ADVENTURES OF TOM SAWYER", 0.1, 0.05)
+    bent(page, 0, 0.05)
+    for n in range(4):
+        top = 0.05 + LINE_H * (1 + head_gap) + n * PITCH
+        page.line(1, f"body line number {n} of the story", 0.1, top)
+        bent(page, n + 1, top)
+    return page
+
+
+def test_running_head_of_a_curved_page_photo_is_dropped():
+    """Its box reaches below the body's first line's top; word by word it stands clear."""
+    assert read_page(tilted_page(head_gap=1.2).detections()) == " ".join(
+        f"body line number {n} of the story" for n in range(4))
+
+
+def test_running_head_close_to_the_body_of_a_curved_page_photo_is_text():
+    assert read_page(tilted_page(head_gap=0.3).detections()).startswith("48 THE ADVENTURES")
+
+
 def test_running_head_is_dropped_on_a_flat_list_too():
     page = Page().line("THE BOSTON COOKING-SCHOOL COOK BOOK 23", 0.1, 0.02)
     for n in range(4):

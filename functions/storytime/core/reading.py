@@ -27,7 +27,7 @@ from storytime.core.speakable import is_debris
 MIN_CONFIDENCE = 20.0
 GUTTER = 1.0  # minimum column gutter, in text heights
 STRAY_SCRIPT_SHARE = 0.1  # Hangul words rarer than this on a Latin page are misreads
-HEAD_GAP = 0.8  # a running head stands this many text heights clear of the body
+HEAD_GAP = 0.8  # a running head stands this many word heights clear of the body
 
 
 def _usable(detection: dict) -> bool:
@@ -82,20 +82,41 @@ def _at_edge(line: Line, others: list[Line]) -> tuple[bool, bool]:
             all(o.cy < line.cy + half for o in others))
 
 
+def _clearance(line: Line, others: list[Line], below: bool) -> float | None:
+    """The clear space between ``line`` and the words straight under (over)
+    it: for each of its words, down (up) to the nearest such word; the median
+    over its words. On a photo of a curved page a line's box grows with its
+    bend and the boxes of neighbouring lines overlap, while the space under
+    each word stays the page's. None when no word is straight under (over) it."""
+    gaps = []
+    for item in line.items:
+        near = [o.top - item.bottom if below else item.top - o.bottom
+                for other in others for o in other.items
+                if o.left < item.right and item.left < o.right and (o.cy > item.cy) == below]
+        if near:
+            gaps.append(min(near))
+    return geometry.median(gaps) if gaps else None
+
+
 def _drop_page_furniture(lines: list[Line]) -> list[Line]:
     """Page numbers with nothing above (or below) them go, and so does a running
     head: a top or bottom line with a page number at one end, set apart from
-    the body by a clear gap."""
+    the body by a clear gap (word by word, in words' heights: a curved page's
+    lines are taller than its words)."""
     kept = []
-    height = geometry.median(line.height for line in lines)
+    height = geometry.median(item.height for line in lines for item in line.items)
     for line in lines:
         others = [o for o in lines if o is not line]
         at_top, at_bottom = _at_edge(line, others)
         if is_page_number(line.text) and (at_top or at_bottom):
             continue
         if is_running_head(line.text) and others:
-            gap_below = min(o.top for o in others) - line.bottom
-            gap_above = line.top - max(o.bottom for o in others)
+            gap_below = _clearance(line, others, below=True)
+            gap_above = _clearance(line, others, below=False)
+            if gap_below is None:
+                gap_below = min(o.top for o in others) - line.bottom
+            if gap_above is None:
+                gap_above = line.top - max(o.bottom for o in others)
             if (at_top and gap_below > HEAD_GAP * height) or (at_bottom and gap_above > HEAD_GAP * height):
                 continue
         kept.append(line)
