@@ -29,7 +29,7 @@ HEADROOM = 0.01
 
 # Measured CER (product) per fixture; the test allows HEADROOM above it.
 MEASURED = {
-    "awssamples_test.jpeg": 0.2700,               # sachet photo with glare (raw 52 %)
+    "awssamples_test.jpeg": 0.1901,               # sachet photo with glare (raw 52 %)
     "easyocr_korean.png": 0.4242,                 # road sign (raw 100 %)
     "gen_en_dense_photo.jpg": 0.0049,
     "gen_en_two_column_photo.jpg": 0.0091,        # raw 0.8 %

@@ -60,6 +60,7 @@ from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
+from storytime.ocr.noise import is_rule
 from storytime.ocr.skew import estimate_skew
 
 TEXT_MODEL_VERSION = "3.0"
@@ -456,6 +457,9 @@ class TesseractDetectText:
         for line in lines.values():
             if spaced is None:
                 line.words = _merge_hangul_fragments(line.words)
+            line.words = [w for w in line.words if not is_rule(w.text)]    # rows of dashes
+            if not line.words:
+                continue
             mean = sum(w.conf for w in line.words) / len(line.words)
             floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
             if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
