@@ -196,9 +196,6 @@ class TesseractDetectText:
         much as a read or more (0.43 CPU s on the turned phototest, 0.25 s
         to read it); 20 cut that by a third with the same answers on the
         turned and Korean fixtures, 10 answered wrongly on two of them.
-    :param osd_min_text: a first reading with fewer letters and digits than
-        this (a sign, a photo without text) gets no OSD run: the sign set
-        reads it as given.
     :param min_line_confidence: LINEs whose mean word confidence is below
         this are dropped as noise (texture read as text).
     :param min_edge_line_confidence: the same for LINEs touching the
@@ -224,8 +221,7 @@ class TesseractDetectText:
                  sign: str = "kor+eng",
                  max_side: int = 2400,
                  min_text_height: int = 20, target_text_height: int = 32,
-                 osd_min_confidence: float = 3.0, osd_characters: int = 20, osd_min_text: int = 50,
-                 min_line_confidence: float = 40.0,
+                 osd_min_confidence: float = 3.0, osd_characters: int = 20, min_line_confidence: float = 40.0,
                  min_edge_line_confidence: float = 60.0,
                  confident_median: float = 80.0, confident_words: int = 3,
                  max_skew: float = 15.0, min_skew: float = 1.0, even_light: bool = True,
@@ -241,7 +237,6 @@ class TesseractDetectText:
         self.target_text_height = target_text_height
         self.osd_min_confidence = osd_min_confidence
         self.osd_characters = osd_characters
-        self.osd_min_text = osd_min_text
         self.min_line_confidence = min_line_confidence
         self.min_edge_line_confidence = min_edge_line_confidence
         self.confident_median = confident_median
@@ -293,10 +288,9 @@ class TesseractDetectText:
             hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
             if self._hangul_confident(hangul[0]):
                 return hangul[0]
-        # OSD needs characters to vote (at 50 it refused every sign): fewer
-        # than that read, and a sign gets no opinion cheaper than OSD's own.
-        few = sum(len(_ALNUM.findall(w.text)) for w in first.words) < self.osd_min_text
-        osd = None if few else self._osd(image)
+        # Next to no words read (a photo without text): OSD has nothing to
+        # vote on either. (A page upside down still reads as a few words.)
+        osd = self._osd(image) if _real_words(first) >= self.confident_words else None
         if osd is not None and osd[2] not in _CJK_SCRIPTS and osd[0] == 0 and osd[1] < self.osd_min_confidence:
             osd = None      # a guess from a few characters (a sign): no opinion
         if osd is None:
