@@ -31,8 +31,10 @@ class Scripted(TesseractDetectText):
         super().__init__(**kwargs)
         self.pages, self.osd_answer, self.runs = pages, osd, []
 
-    def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None):
+    def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None, rescale=True):
         languages = languages or self.latin
+        if uprights is not None:
+            uprights.setdefault(rotation, (image, None))
         self.runs.append(f"ocr {languages} {rotation}")
         return self.pages.get((rotation, languages), reading("", 0))
 

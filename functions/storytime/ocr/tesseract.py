@@ -132,6 +132,7 @@ class _Reading:
     height: int         # possibly scaled from frame.upright_size)
     psm: int
     frame: _Frame | None = None
+    languages: str = ""     # the -l it was read with
 
     @property
     def words(self) -> list[_Word]:
@@ -277,12 +278,14 @@ class TesseractDetectText:
         confidence wins.
         """
         uprights: dict[int, tuple[Image.Image, _Frame]] = {}
-        first = self._read_turned(image, 0, languages=self.latin, uprights=uprights)
+        # Not yet read again larger when its text is small: a Korean page's
+        # garbled eng words are small and would cost one more read for nothing.
+        first = self._read_turned(image, 0, languages=self.latin, uprights=uprights, rescale=False)
         if self._confident(first):
             language = _LATIN_MODELS.get(latin_language(first.text)) if not self.languages else None
             if language and language != self.latin:
                 return self._read_turned(image, 0, languages=language, uprights=uprights)
-            return first
+            return self._rescaled(first, uprights[0][0])
         hangul: dict[int, _Reading] = {}
         if self.hangul != self.latin and _real_words(first) >= self.confident_words and not _on_its_side(first):
             hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
@@ -294,14 +297,16 @@ class TesseractDetectText:
         if osd is not None and osd[2] not in _CJK_SCRIPTS and osd[0] == 0 and osd[1] < self.osd_min_confidence:
             osd = None      # a guess from a few characters (a sign): no opinion
         if osd is None:
-            return max(first, *hangul.values(), self._read_turned(image, 0, languages=self.sign, uprights=uprights),
-                       key=lambda r: r.score)
+            return max(self._rescaled(first, uprights[0][0]), *hangul.values(),
+                       self._read_turned(image, 0, languages=self.sign, uprights=uprights), key=lambda r: r.score)
         rotation, confidence, script = osd
         if script not in _CJK_SCRIPTS:
             if rotation == 0:
-                return first    # upright Latin, just hard to read
+                return self._rescaled(first, uprights[0][0])    # upright Latin, just hard to read
             turned = self._read_turned(image, rotation, languages=self.latin, uprights=uprights)
-            return turned if confidence >= self.osd_min_confidence else max(first, turned, key=lambda r: r.score)
+            if confidence >= self.osd_min_confidence:
+                return turned
+            return max(self._rescaled(first, uprights[0][0]), turned, key=lambda r: r.score)
         for turn in (rotation, (rotation + 180) % 360):   # OSD's vote on Hangul is weak: the other way up too
             if turn not in hangul:
                 hangul[turn] = self._read_turned(image, turn, 4, self.hangul, uprights)
@@ -387,14 +392,15 @@ class TesseractDetectText:
 
     def _read_turned(self, image: Image.Image, rotation: int, psm: int | None = None,
                      languages: str | None = None,
-                     uprights: dict[int, tuple[Image.Image, _Frame]] | None = None) -> _Reading:
+                     uprights: dict[int, tuple[Image.Image, _Frame]] | None = None,
+                     rescale: bool = True) -> _Reading:
         """Read ``image`` turned by ``rotation``; ``uprights`` keeps each
         turned and straightened image for the next read of the same page."""
         uprights = {} if uprights is None else uprights
         if rotation not in uprights:
             uprights[rotation] = self._straighten(image, rotation)
         upright, frame = uprights[rotation]
-        reading = self._read(upright, psm, languages or self.latin)
+        reading = self._read(upright, psm, languages or self.latin, rescale)
         reading.frame = frame
         return reading
 
@@ -414,7 +420,7 @@ class TesseractDetectText:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def _read(self, upright: Image.Image, psm: int | None, languages: str) -> _Reading:
+    def _read(self, upright: Image.Image, psm: int | None, languages: str, rescale: bool = True) -> _Reading:
         """OCR an upright page; pick the segmentation mode and scale."""
         reading = self._tesseract(upright, psm or 3, languages)
         if psm is None and reading.hangul_fraction >= 0.3:
@@ -423,17 +429,24 @@ class TesseractDetectText:
             alternative = self._tesseract(upright, 4, languages)
             if alternative.score > reading.score:
                 reading = alternative
+        return self._rescaled(reading, upright) if rescale else reading
+
+    def _rescaled(self, reading: _Reading, upright: Image.Image) -> _Reading:
+        """``reading`` of ``upright``, or a reading of it enlarged when its
+        text is small and that reads better (once: a reading already of an
+        enlarged image is kept)."""
         heights = [w.height for w in reading.words if w.conf >= 50 and _ALNUM.search(w.text)]
-        if heights:
-            height = statistics.median(heights)
-            factor = min(self.target_text_height / height, 4.0,
-                         self.max_side / max(upright.size))
-            if height < self.min_text_height and factor > 1.2:
-                bigger = upright.resize((round(upright.width * factor),
-                                         round(upright.height * factor)), Image.LANCZOS)
-                alternative = self._tesseract(bigger, reading.psm, languages)
-                if alternative.score > reading.score:
-                    reading = alternative
+        if not heights or (reading.width, reading.height) != upright.size:
+            return reading
+        height = statistics.median(heights)
+        factor = min(self.target_text_height / height, 4.0, self.max_side / max(upright.size))
+        if height < self.min_text_height and factor > 1.2:
+            bigger = upright.resize((round(upright.width * factor),
+                                     round(upright.height * factor)), Image.LANCZOS)
+            alternative = self._tesseract(bigger, reading.psm, reading.languages)
+            if alternative.score > reading.score:
+                alternative.frame = reading.frame
+                return alternative
         return reading
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> _Reading:
@@ -467,7 +480,7 @@ class TesseractDetectText:
             if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
                 continue
             kept.append(line)
-        return _Reading(kept, image.width, image.height, psm)
+        return _Reading(kept, image.width, image.height, psm, languages=languages)
 
     def _run(self, image: Image.Image, psm: int, languages: str) -> tuple[dict, list[bool] | None]:
         """One Tesseract run writing both its word table (TSV) and its text.
