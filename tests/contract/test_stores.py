@@ -367,3 +367,29 @@ def test_the_books_of_a_page_are_a_set(records):
         records.add_page_book(ID, book)
     assert records.books_of_page(ID) == [BOOK, "c" * 32]
     assert records.books_of_page("f" * 64) == [] and records.unfinished() == []
+
+
+def test_a_write_that_returned_survives_the_process_being_killed(tmp_path):
+    """WAL with synchronous=NORMAL: no fsync per commit, yet a commit is in the OS's hands when it returns."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from storytime.records.sqlite import SqliteRecordStore\n"
+        "from tests.contract.test_stores import ID, ARN, new_record\n"
+        "store = SqliteRecordStore(sys.argv[1])\n"
+        "store.create(new_record())\n"
+        "store.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + '-1')\n"
+        "store.claim_notice(ID, 'ann@example.com', now=3.0, every_seconds=86400)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(tmp_path / "r.db")], timeout=60,
+                            cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert killed.returncode == -9
+    store = SqliteRecordStore(tmp_path / "r.db")
+    try:
+        assert store.get(ID).attempts == 1 and store.get(ID).status is Status.PROCESSING
+        assert store.claim_notice(ID, "ann@example.com", now=4.0, every_seconds=86400) is False
+    finally:
+        store.close()
