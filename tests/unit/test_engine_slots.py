@@ -1,7 +1,8 @@
-"""Engine calls are bounded to the slots, refused (not queued) beyond them, and run niced."""
+"""Engine calls are bounded to the slots, wait in line a bounded time, are refused beyond it, and run niced."""
 
 import os
 import threading
+import time
 
 import pytest
 from storytime.local.aws_bridge import ServiceError
@@ -39,6 +40,50 @@ def test_default_is_one_slot_per_core():
     assert LocalSettings().engine_slots == (os.cpu_count() or 1)
     assert LocalSettings.from_env({"STORYTIME_ENGINE_SLOTS": "3"}).engine_slots == 3
     assert LocalSettings.from_env({"STORYTIME_HISTORY_RETENTION_DAYS": "0.5"}).history_retention_days == 0.5
+    assert LocalSettings.from_env({"STORYTIME_ENGINE_WAIT_SECONDS": "2.5"}).engine_wait_seconds == 2.5
+
+
+def _waiter(slots, name, order, finishing=False):
+    """A thread calling an engine; returns once it stands in line (or has been refused)."""
+    in_line = slots.waiting
+
+    def run():
+        try:
+            with slots.take(finishing=finishing):
+                order.append(name)
+        except NoSlot:
+            order.append(f"{name} refused")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while slots.waiting == in_line and thread.is_alive():
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    return thread
+
+
+def test_a_busy_slot_is_waited_for_in_order_of_arrival_and_later_steps_go_first():
+    slots, order = EngineSlots(1, nice=0, wait_seconds=30), []
+    holder = slots.take()
+    holder.__enter__()
+    threads = []
+    for name, finishing in [("ocr-1", False), ("ocr-2", False), ("speech-1", True), ("ocr-3", False)]:
+        threads.append(_waiter(slots, name, order, finishing))
+    assert slots.waiting == 4 and order == []
+    holder.__exit__(None, None, None)  # each slot passes straight to the next in line
+    [t.join(10) for t in threads]
+    assert order == ["speech-1", "ocr-1", "ocr-2", "ocr-3"]
+    assert slots.in_use == 0 and slots.waiting == 0 and slots.refused == 0
+
+
+def test_a_call_whose_turn_does_not_come_in_time_is_refused_and_leaves_the_line():
+    slots, order = EngineSlots(1, nice=0, wait_seconds=0.1), []
+    with slots.take():
+        _waiter(slots, "late", order).join(10)
+        assert order == ["late refused"] and slots.waiting == 0 and slots.refused == 1
+    with slots.take():  # the slot was freed, not handed to the one that left
+        assert slots.in_use == 1
 
 
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread nice values are a Linux feature")

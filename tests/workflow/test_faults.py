@@ -264,7 +264,7 @@ def test_a_page_waits_for_a_free_engine_slot_and_the_history_shows_it(tmp_path):
     ocr = GatedOcr()
     runtime = LocalRuntime(tmp_path / "data", "http://media.test",
                            engines=Engines(ocr=ocr, speech=FakeSpeech(), outbox=FakeOutbox()),
-                           local=LocalSettings(engine_slots=1, engine_nice=0))
+                           local=LocalSettings(engine_slots=1, engine_nice=0, engine_wait_seconds=0.2))
     try:
         first = accept_upload(runtime.deps, page_photo(30), "image/png")
         assert ocr.entered.wait(30)  # the first page holds the only slot

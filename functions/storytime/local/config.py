@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 _ENV = {
     "engine_slots": "STORYTIME_ENGINE_SLOTS",
     "engine_nice": "STORYTIME_ENGINE_NICE",
+    "engine_wait_seconds": "STORYTIME_ENGINE_WAIT_SECONDS",
     "history_retention_days": "STORYTIME_HISTORY_RETENTION_DAYS",
 }
 
@@ -19,6 +20,9 @@ class LocalSettings:
     engine_slots: int = field(default_factory=lambda: os.cpu_count() or 1)
     # Engines run at this nice value, so API requests never wait behind OCR.
     engine_nice: int = 10
+    # An engine call waits this long in line for a slot before it is refused (and retried
+    # by the workflow): well under the shortest engine Task's timeout (Polly's Start, 60 s).
+    engine_wait_seconds: float = 10.0
     # Archived execution histories are deleted this long after they last changed
     # (AWS keeps a closed execution's history for 90 days).
     history_retention_days: float = 90.0
@@ -26,5 +30,6 @@ class LocalSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LocalSettings:
         env = os.environ if env is None else env
-        kinds = {"engine_slots": int, "engine_nice": int, "history_retention_days": float}
+        kinds = {"engine_slots": int, "engine_nice": int, "engine_wait_seconds": float,
+                 "history_retention_days": float}
         return cls(**{name: kinds[name](env[var]) for name, var in _ENV.items() if env.get(var)})

@@ -70,7 +70,7 @@ class LocalRuntime:
         from moto import mock_aws
 
         self.local = local or LocalSettings.from_env()
-        self.slots = EngineSlots(self.local.engine_slots, self.local.engine_nice)
+        self.slots = EngineSlots(self.local.engine_slots, self.local.engine_nice, self.local.engine_wait_seconds)
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
         self.engines = engines or default_engines(self.data, smtp_url)

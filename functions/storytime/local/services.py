@@ -166,7 +166,9 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
         if mark_types:
             task["SpeechMarkTypes"] = list(mark_types)
         voice = espeak_voice_for_polly(params["VoiceId"])
-        slot = slots.take()  # taken here, so a busy machine answers Start as a throttled Polly
+        # Taken here, so a busy machine answers Start as a throttled Polly; speech is a page's
+        # later step, so it goes before pages waiting for OCR.
+        slot = slots.take(finishing=True)
         try:
             slot.__enter__()
         except NoSlot:
