@@ -36,8 +36,9 @@ lint: $(STAMP)
 soak: system $(STAMP)
 	$(VENV)/bin/python bench/soak.py
 
+# `make bench ARGS="--sections dup,queue"` for some sections only (bench/run.py --help).
 bench: system $(STAMP)
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py $(ARGS)
 
 # Where a page's CPU goes outside the engines: py-spy over every thread.
 profile: system $(STAMP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +50,12 @@ class StorytimeServer(ThreadingHTTPServer):
     def __init__(self, address, runtime: LocalRuntime, edge: Edge | None = None):
         self.edge = edge or Edge()
         self._slots = threading.BoundedSemaphore(self.edge.max_connections)
+        # Connections go to threads kept for the next one, not to a new thread each:
+        # starting a thread waits for it to get the GIL, and while the workflow's threads
+        # kept the GIL busy, the accepting thread spent half its time there.
+        self._connections: queue.SimpleQueue = queue.SimpleQueue()
+        self._pool_lock = threading.Lock()
+        self._idle = 0
         super().__init__(address, RequestHandler)
         self.runtime = runtime
         self.routes = compile_routes()
@@ -60,10 +67,24 @@ class StorytimeServer(ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         try:
-            super().process_request(request, client_address)
+            with self._pool_lock:
+                grow = self._idle == 0  # at most max_connections threads: the slots bound the connections
+                self._idle -= 0 if grow else 1
+            if grow:
+                threading.Thread(target=self._serve_connections, daemon=True, name="http").start()
+            self._connections.put((request, client_address))
         except BaseException:
             self._slots.release()
             raise
+
+    def _serve_connections(self) -> None:
+        while True:
+            request, client_address = self._connections.get()
+            try:
+                self.process_request_thread(request, client_address)
+            finally:
+                with self._pool_lock:
+                    self._idle += 1
 
     def process_request_thread(self, request, client_address):
         try:
