@@ -9,6 +9,7 @@ import time
 import pytest
 from storytime.local.edge import Edge
 
+from tests.api.conftest import Client
 from tests.fakes import page_photo
 from tests.schemas import validator
 
@@ -153,6 +154,29 @@ def test_connections_are_bounded_and_the_excess_answered_busy(start_service):
         time.sleep(0.1)
     else:
         pytest.fail("the server never took connections again")
+
+
+def test_connections_one_after_another_are_served_by_kept_threads(tmp_path, engines):
+    """A thread per connection started anew waits for the GIL; under load that held up every answer."""
+    from storytime.local.runtime import LocalRuntime
+    from storytime.local.server import serve
+
+    others = {t.ident for t in threading.enumerate() if t.name == "http"}  # other tests' servers
+    runtime = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    server = serve(runtime, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = Client(server.server_port)
+    try:
+        for _ in range(20):
+            assert client.request("GET", "/health")[0] == 200
+            deadline = time.monotonic() + PATIENCE
+            while server.idle_threads == 0:  # back once it sees the client close
+                assert time.monotonic() < deadline
+                time.sleep(0.005)
+        assert len({t.ident for t in threading.enumerate() if t.name == "http"} - others) == 1
+    finally:
+        server.shutdown()
+        runtime.close()
 
 
 def test_the_api_key_is_required_everywhere_but_health(start_service):

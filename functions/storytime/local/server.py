@@ -77,6 +77,11 @@ class StorytimeServer(ThreadingHTTPServer):
             self._slots.release()
             raise
 
+    @property
+    def idle_threads(self) -> int:
+        with self._pool_lock:
+            return self._idle
+
     def _serve_connections(self) -> None:
         while True:
             request, client_address = self._connections.get()
