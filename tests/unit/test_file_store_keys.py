@@ -16,3 +16,20 @@ def test_keys_inside_are_plain_paths(tmp_path):
     assert store.path("a/../b.txt") == (tmp_path / "objects" / "b.txt").resolve()
     store.put("text/x.txt", b"hi", "text/plain")
     assert store.get("text/x.txt") == b"hi"
+
+
+def test_only_transient_objects_skip_the_fsyncs(tmp_path, monkeypatch):
+    import os
+
+    from storytime.core.records import SPEECH_PARTS, speech_part_prefix, text_key
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    store = FileObjectStore(tmp_path / "objects", transient_prefixes=(SPEECH_PARTS,))
+    part = f"{speech_part_prefix('a' * 64, 0)}task.mp3"
+    store.put(part, b"mp3", "audio/mpeg")
+    assert synced == [] and store.get(part) == b"mp3"
+    assert [p.name for p in store.path(part).parent.iterdir()] == ["0000-task.mp3"]  # renamed into place
+    store.put(text_key("a" * 64), b"words", "text/plain")
+    assert len(synced) == 2 and store.get(text_key("a" * 64)) == b"words"  # the file, then its folder

@@ -117,5 +117,8 @@ def timings_key(content_id: str) -> str:
     return f"timings/{content_id}.json"
 
 
+SPEECH_PARTS = "speech/"  # a page's spoken parts until JoinAudio joins them: no record points here
+
+
 def speech_part_prefix(content_id: str, index: int) -> str:
-    return f"speech/{content_id}/{index:04d}-"
+    return f"{SPEECH_PARTS}{content_id}/{index:04d}-"
