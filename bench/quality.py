@@ -8,7 +8,8 @@ children); on a shared machine the CPU time is the fairer comparison.
 
 * product: the code the workflow runs on an upload, ``prepare_upload`` (EXIF
   applied, as stored), ``TesseractDetectText()`` on that, then
-  ``read_page(TextDetections)``: CER, and seconds of OCR + reading;
+  ``read_page(TextDetections)``: CER, and seconds of OCR + reading, and
+  the Tesseract runs they took (``eng``, ``osd``, ``kor``...);
 * raw: one plain ``tesseract IMAGE - -l LANG`` run: CER and seconds.
 
 LANG is the page's language as Tesseract names it: from the ``lang`` column
@@ -84,9 +85,26 @@ def product(engine: TesseractDetectText, image: Path) -> tuple[str, float, float
     return text, time.perf_counter() - started, _cpu() - cpu
 
 
+class CountingEngine(TesseractDetectText):
+    """The product's engine, noting its Tesseract runs ("eng", "osd", "kor"...)
+    so each row says which runs its CPU time paid for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[str] = []
+
+    def _tesseract(self, image, psm, languages):
+        self.runs.append(languages)
+        return super()._tesseract(image, psm, languages)
+
+    def _osd(self, image):
+        self.runs.append("osd")
+        return super()._osd(image)
+
+
 def measure(folder: Path) -> dict:
     index = _index(folder)
-    engine = TesseractDetectText()  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
+    engine = CountingEngine()  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
     rows = []
     for image in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
         truth_path = image.with_name(image.name + ".gt.txt")
@@ -95,9 +113,10 @@ def measure(folder: Path) -> dict:
         truth = truth_path.read_text(encoding="utf-8")
         meta = index.get(image.name, {})
         lang = _raw_lang(meta, truth)
+        engine.runs.clear()
         text, seconds, cpu = product(engine, image)
         raw_text, raw_seconds, raw_cpu = raw_tesseract(image, lang)
-        row = {"image": image.name, "kind": meta.get("kind", ""), "raw_lang": lang,
+        row = {"image": image.name, "kind": meta.get("kind", ""), "raw_lang": lang, "runs": list(engine.runs),
                "has_text": bool(truth.strip()),
                "cer": round(cer(truth, text), 4), "seconds": round(seconds, 2), "cpu": round(cpu, 2),
                "raw_cer": round(cer(truth, raw_text), 4), "raw_seconds": round(raw_seconds, 2),
@@ -125,13 +144,13 @@ def _means(rows: list[dict]) -> dict:
 def _format(row: dict) -> str:
     return (f"{row['image'][:36]:36} {row['kind'][:7]:7} {row['cer']:7.2%} {row['seconds']:6.2f}s"
             f" {row['cpu']:5.2f}cpu   raw({row['raw_lang']}) {row['raw_cer']:7.2%} {row['raw_seconds']:6.2f}s"
-            f" {row['raw_cpu']:5.2f}cpu   cpu x{row['cpu_ratio'] or 0:.2f}")
+            f" {row['raw_cpu']:5.2f}cpu   cpu x{row['cpu_ratio'] or 0:.2f}   {','.join(row['runs'])}")
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else ROOT / "tests" / "fixtures").resolve()
     print(f"{'image':36} {'kind':7} {'CER':>7} {'wall':>7} {'cpu':>8}   raw CER, wall and cpu seconds"
-          " (tesseract IMAGE - -l LANG)   our cpu / raw cpu")
+          " (tesseract IMAGE - -l LANG)   our cpu / raw cpu   our runs")
     result = measure(folder)
     for label, m in result["means"].items():
         if m["n"]:
