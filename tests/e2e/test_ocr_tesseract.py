@@ -14,7 +14,7 @@ from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
 from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.frames import rotate_point, unrotate_point
-from storytime.ocr.skew import estimate_skew
+from storytime.ocr.skew import estimate_skew, fanned
 from storytime.ocr.tesseract import TesseractDetectText
 
 from tests.cer import cer
@@ -350,3 +350,16 @@ def test_french_page_is_read_again_with_the_french_model():
     response = engine(render_page(FRENCH_STORY, font=DEJAVU_SERIF, size=34))
     assert engine.runs == ["ocr eng", "ocr fra"]
     assert cer("\n".join(FRENCH_STORY), read_page(response["TextDetections"])) <= 0.01
+
+
+@pytest.mark.parametrize("angle", [-5, 7])
+def test_an_evenly_skewed_page_is_not_a_fan(angle):
+    image = Image.open(io.BytesIO(photograph(render_page(KOREAN_STORY), angle=angle, blur=1.2))).convert("L")
+    assert not fanned(image)
+
+
+def test_a_page_photographed_at_a_slant_is_a_fan_and_left_unturned():
+    # Its top lines lean one way, its bottom lines the other (-1.55 / +2.75).
+    image = Image.open(io.BytesIO(fixture_bytes("gen_ko_dialogue_photo.jpg"))).convert("L")
+    assert fanned(image)
+    assert TesseractDetectText()._straighten(image, 0)[1].skew == 0.0

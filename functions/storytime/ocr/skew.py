@@ -71,3 +71,20 @@ def _profile_sharpness(ink: Image.Image, angle: float) -> int:
     turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
     rows = turned.resize((1, turned.height), Image.BOX).tobytes()
     return sum((b - a) * (b - a) for a, b in zip(rows, rows[1:]))
+
+
+# Halves whose lines lean opposite ways by at least this many degrees are a
+# fan (a page photographed at a slant), not a skew.
+FAN_SPREAD = 2.0
+
+
+def fanned(image: Image.Image, max_angle: float = 15.0) -> bool:
+    """True when the top and bottom halves of the page lean opposite ways
+    (a page photographed at a slant: its lines fan out). Then no one turn
+    straightens it: turning the dimly lit Korean page by the mean 1.55
+    degrees (top -1.55, bottom +2.75) tilted its straight upper lines and
+    cost 4 points of CER (13.2 % against 9.3 % unturned)."""
+    width, height = image.size
+    top = estimate_skew(image.crop((0, 0, width, height // 2)), max_angle)
+    bottom = estimate_skew(image.crop((0, height // 2, width, height)), max_angle)
+    return top * bottom < 0 and abs(top - bottom) >= FAN_SPREAD

@@ -61,7 +61,7 @@ from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
-from storytime.ocr.skew import estimate_skew
+from storytime.ocr.skew import estimate_skew, fanned
 
 TEXT_MODEL_VERSION = "3.0"
 # Hangul pieces closer than this many text heights are one word (see
@@ -377,7 +377,7 @@ class TesseractDetectText:
             upright, warp = flat
             return self._light(upright), _Frame(rotation, 0.0, turned.size, upright.size, warp)
         skew = estimate_skew(turned, self.max_skew) if self.max_skew > 0 else 0.0
-        if abs(skew) < max(self.min_skew, 1e-9):
+        if abs(skew) < max(self.min_skew, 1e-9) or fanned(turned, self.max_skew):
             return self._light(turned), _Frame(rotation, 0.0, turned.size, turned.size)
         # The corners the turn uncovers take the colour of the image's own
         # border: white corners against a photo's dark background cost the
