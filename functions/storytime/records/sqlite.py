@@ -89,6 +89,9 @@ class SqliteRecordStore:
             db = self._readers.get_nowait()
         except queue.Empty:
             db = self._connect()
+            # Each connection has a page cache of its own (2 MB by default): readers keep a
+            # small one, the operating system caches the file for all of them.
+            db.execute("PRAGMA cache_size=-512")
             with self._lock:
                 self._all_readers.append(db)
         try:
