@@ -19,7 +19,10 @@ of ``DIR/index.tsv`` when there is one, else the language of the ground truth
 listed but left out of the means. Results are printed and written to
 ``bench/results/quality-<UTC time>.json``.
 
-usage: python bench/quality.py [DIR]
+With ``--named`` each page's language from index.tsv is named to the
+engine, as an uploader may name it (``POST /upload`` ``language``).
+
+usage: python bench/quality.py [--named] [DIR]
 """
 
 from __future__ import annotations
@@ -77,10 +80,10 @@ def raw_tesseract(image: Path, lang: str) -> tuple[str, float, float]:
     return done.stdout, time.perf_counter() - started, _cpu() - cpu
 
 
-def product(engine: TesseractDetectText, image: Path) -> tuple[str, float, float]:
+def product(engine: TesseractDetectText, image: Path, language: str | None = None) -> tuple[str, float, float]:
     stored = prepare_upload(image.read_bytes(), None).data
     started, cpu = time.perf_counter(), _cpu()
-    answer = engine(stored)
+    answer = engine(stored, language) if language else engine(stored)
     text = read_page(answer["TextDetections"])
     return text, time.perf_counter() - started, _cpu() - cpu
 
@@ -102,7 +105,7 @@ class CountingEngine(TesseractDetectText):
         return super()._osd(image)
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, named: bool = False) -> dict:
     index = _index(folder)
     engine = CountingEngine()  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
     rows = []
@@ -114,7 +117,8 @@ def measure(folder: Path) -> dict:
         meta = index.get(image.name, {})
         lang = _raw_lang(meta, truth)
         engine.runs.clear()
-        text, seconds, cpu = product(engine, image)
+        hint = meta.get("lang") if named and meta.get("lang") in TESSERACT_LANG else None
+        text, seconds, cpu = product(engine, image, hint)
         raw_text, raw_seconds, raw_cpu = raw_tesseract(image, lang)
         row = {"image": image.name, "kind": meta.get("kind", ""), "raw_lang": lang, "runs": list(engine.runs),
                "has_text": bool(truth.strip()),
@@ -148,10 +152,12 @@ def _format(row: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
+    named = "--named" in argv
+    argv = [a for a in argv if a != "--named"]
     folder = Path(argv[1] if len(argv) > 1 else ROOT / "tests" / "fixtures").resolve()
     print(f"{'image':36} {'kind':7} {'CER':>7} {'wall':>7} {'cpu':>8}   raw CER, wall and cpu seconds"
           " (tesseract IMAGE - -l LANG)   our cpu / raw cpu   our runs")
-    result = measure(folder)
+    result = measure(folder, named)
     for label, m in result["means"].items():
         if m["n"]:
             print(f"mean over {label} ({m['n']}): CER {m['cer']:.2%} in {m['seconds']:.2f}s ({m['cpu']:.2f} cpu);"

@@ -44,11 +44,13 @@ class FakeOcr:
     def __init__(self, lines: list[str] | None = None):
         self.lines = lines if lines is not None else ["Once upon a time there was a small", "fox who loved to read."]
         self.calls = 0
+        self.languages: list[str | None] = []   # the language named with each call
         self._lock = threading.Lock()
 
-    def __call__(self, image: bytes) -> dict:
+    def __call__(self, image: bytes, language: str | None = None) -> dict:
         with self._lock:
             self.calls += 1
+            self.languages.append(language)
         return detect_text_response(self.lines)
 
 
@@ -115,7 +117,7 @@ class GatedOcr(FakeOcr):
         self.closing = threading.Event()
         self._started = 0
 
-    def __call__(self, image: bytes) -> dict:
+    def __call__(self, image: bytes, language: str | None = None) -> dict:
         with self._lock:
             self._started += 1
             first = self._started == 1
@@ -125,7 +127,7 @@ class GatedOcr(FakeOcr):
         if first and self.hang_first:
             self.closing.wait(120)
             raise TimeoutError("a lost execution's OCR call")
-        return super().__call__(image)
+        return super().__call__(image, language)
 
 
 def png_claiming_size(width: int, height: int) -> bytes:

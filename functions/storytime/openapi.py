@@ -13,6 +13,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from storytime.core.language import LANGUAGES
 from storytime.core.limits import AWS_DIRECT_UPLOAD_BYTES, MAX_STAGED_UPLOAD_BYTES, MAX_UPLOAD_BYTES
 from storytime.functions import OPEN_ROUTES, ROUTES
 
@@ -107,6 +108,8 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     },
 }
 EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
+LANGUAGE = {"type": "string", "enum": list(LANGUAGES),
+            "description": "The page's language (optional): read with its model first, in one OCR run"}
 JSON_BODIES = {
     "/uploads": {"type": "object", "properties": {
         "contentType": {"type": "string", "pattern": "^image/"},
@@ -148,13 +151,15 @@ def _parameters(resource: str, method: str) -> list[dict]:
               for name in re.findall(r"\{(\w+)\}", resource)]
     if (method, resource) in (("POST", "/upload"), ("POST", "/uploads/{key}/complete")):
         params.append({"name": "email", "in": "query", "required": False, "schema": EMAIL})
+    if (method, resource) == ("POST", "/upload"):
+        params.append({"name": "language", "in": "query", "required": False, "schema": LANGUAGE})
     return params
 
 
 def _upload_body() -> dict:
     images = {kind: {"schema": BINARY} for kind in ("image/jpeg", "image/png", "image/webp", "image/heic")}
     form = {"type": "object", "required": ["file"],
-            "properties": {"file": BINARY, "email": EMAIL}}
+            "properties": {"file": BINARY, "email": EMAIL, "language": LANGUAGE}}
     return {"required": True, "content": {**images, "multipart/form-data": {"schema": form}}}
 
 

@@ -100,6 +100,29 @@ def test_a_bad_email_address_is_refused_before_anything_is_stored(service):
     assert stored_nothing(runtime)
 
 
+def test_a_language_not_offered_is_refused_before_anything_is_stored(service):
+    runtime, client = service
+    body, kind = multipart([("page.jpg", jpeg(), "image/jpeg")], {"language": "klingon"})
+    status, _, answer = client.upload(body, kind)
+    assert (status, answer["error"]) == (400, "MALFORMED_REQUEST") and "language" in answer["message"]
+    assert stored_nothing(runtime)
+
+
+@pytest.mark.parametrize("how", ["form", "query"])
+def test_the_language_named_with_a_page_reaches_the_ocr(service, engines, how):
+    runtime, client = service
+    photo = page_photo(5171 if how == "form" else 5172)
+    if how == "form":
+        body, kind = multipart([("page.png", photo, "image/png")], {"language": "FR"})
+        status, _, answer = client.upload(body, kind)
+    else:
+        status, _, answer = client.upload(photo, "image/png", path="/upload?language=fr")
+    assert status == 202, answer
+    wait_finished(runtime, answer["id"])
+    assert engines.ocr.languages == ["fr"]
+    assert runtime.records.get(answer["id"]).language_hint == "fr"
+
+
 def truncated_jpeg():
     data = jpeg((400, 300))
     return data[: len(data) // 2]

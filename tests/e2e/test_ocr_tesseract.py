@@ -363,3 +363,14 @@ def test_a_page_photographed_at_a_slant_is_a_fan_and_left_unturned():
     image = Image.open(io.BytesIO(fixture_bytes("gen_ko_dialogue_photo.jpg"))).convert("L")
     assert fanned(image)
     assert TesseractDetectText()._straighten(image, 0)[1].skew == 0.0
+
+
+@pytest.mark.parametrize("language", ["fr", "ko"])
+def test_a_page_whose_language_is_named_is_one_run(language):
+    from tests.e2e.pages import DEJAVU_SERIF, FRENCH_STORY
+    story, page = ((FRENCH_STORY, render_page(FRENCH_STORY, font=DEJAVU_SERIF, size=34)) if language == "fr"
+                   else (KOREAN_STORY, render_page(KOREAN_STORY, size=32)))
+    engine = CountingEngine()
+    response = engine(page, language=language)
+    assert engine.runs == [{"fr": "ocr fra", "ko": "ocr kor"}[language]]
+    assert cer("\n".join(story), read_page(response["TextDetections"])) <= (0.01 if language == "fr" else 0.10)

@@ -124,3 +124,22 @@ def test_fixed_languages_never_switch_models():
     engine = Scripted({(0, "kor+eng"): reading(GARBLED, 45)}, osd=(0, 12.0, "Latin"), languages="kor+eng")
     engine.read(IMAGE)
     assert engine.runs == ["ocr kor+eng 0", "osd"]
+
+
+def test_a_named_language_is_read_first_with_its_model_once():
+    engine = Scripted({(0, "fra"): reading(FRENCH, 96)})
+    assert engine.read(IMAGE, "fr").text == FRENCH
+    assert engine.runs == ["ocr fra 0"]
+
+
+def test_a_page_named_korean_is_one_kor_read():
+    engine = Scripted({(0, "kor"): reading(KOREAN, 93)})
+    assert engine.read(IMAGE, "ko").text == KOREAN
+    assert engine.runs == ["ocr kor 0"]
+
+
+def test_a_wrongly_named_language_falls_back_to_finding_it_out():
+    engine = Scripted({(0, "fra"): reading(GARBLED, 40), (0, "eng"): reading(GARBLED, 45),
+                       (0, "kor"): reading(KOREAN, 93)})
+    assert engine.read(IMAGE, "fr").text == KOREAN
+    assert engine.runs == ["ocr fra 0", "ocr eng 0", "ocr kor 0"]

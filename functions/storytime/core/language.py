@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storytime.errors import MalformedRequest
+
 KOREAN = "ko"
 ENGLISH = "en"
 FRENCH = "fr"
@@ -38,6 +40,22 @@ _WORDS = {
 }
 _LETTERS = {FRENCH: set("éèêëçàâîïôûùœ"), SPANISH: set("ñáíóú¿¡"), GERMAN: set("äöüß")}
 _TOKEN = re.compile(r"[^\W\d_]+")
+
+
+LANGUAGES = (KOREAN, ENGLISH, FRENCH, SPANISH, GERMAN)
+
+
+def language_hint(value: str | None) -> str | None:
+    """The page language an uploader names (optional): one of LANGUAGES.
+    The OCR reads with that language's model first, so a page that would
+    otherwise need two reads (any language but English) needs one."""
+    if value is None or value == "":
+        return None
+    code = str(value).strip().lower()
+    if code not in LANGUAGES:
+        raise MalformedRequest(f"language must be one of {', '.join(LANGUAGES)} (the page's language), "
+                               "or left out.")
+    return code
 
 
 def is_hangul(char: str) -> bool:

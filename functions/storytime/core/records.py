@@ -46,6 +46,7 @@ class Record:
     cause: str | None = None
     # Addresses given with uploads while the page is under way: each is told the outcome once.
     recipients: tuple[str, ...] = ()
+    language_hint: str | None = None  # the page's language as its first uploader named it
 
     @property
     def finished(self) -> bool:

@@ -9,8 +9,10 @@ from storytime.service.uploads import accept_upload
 def handler(event, deps):
     content_type = header(event, "Content-Type")
     data, declared_type, fields = single_file(body_bytes(event), content_type)
-    recipient = fields.get("email") or (event.get("queryStringParameters") or {}).get("email")
+    query = event.get("queryStringParameters") or {}
+    recipient = fields.get("email") or query.get("email")
+    language = fields.get("language") or query.get("language")
     try:
-        return accept_upload(deps, data, declared_type, recipient)
+        return accept_upload(deps, data, declared_type, recipient, language=language)
     except PayloadTooLarge:  # over the direct limit, not over what the service takes: say how
         raise PayloadTooLarge(direct_limit_message(deps.settings.max_upload_bytes)) from None

@@ -254,11 +254,13 @@ class TesseractDetectText:
             os.environ.setdefault("OMP_THREAD_LIMIT", str(omp_thread_limit))
 
     # ------------------------------------------------------------------ API
-    def __call__(self, image_bytes: bytes) -> dict:
+    def __call__(self, image_bytes: bytes, language: str | None = None) -> dict:
+        """``language``: the page's language as its uploader named it ("ko",
+        "en", "fr", "es", "de"), read with first; None finds it out."""
         image = self._open(image_bytes)
-        return self._response(self.read(image))
+        return self._response(self.read(image, language))
 
-    def read(self, image: Image.Image) -> _Reading:
+    def read(self, image: Image.Image, language: str | None = None) -> _Reading:
         """The page's reading, in as few Tesseract runs as the page allows.
 
         1. Read as given (straightened) with the Latin set: an upright page in
@@ -276,8 +278,15 @@ class TesseractDetectText:
            words) the ``sign`` set reads it as given.
         The readings compared are of one page; the higher summed word
         confidence wins.
+
+        A ``language`` named with the page is read first with its own model:
+        one run when the reading is confident; else (a wrong name, a page
+        turned) the steps above, as if no language had been named.
         """
         uprights: dict[int, tuple[Image.Image, _Frame]] = {}
+        hinted = self._read_hinted(image, language, uprights)
+        if hinted is not None:
+            return hinted
         # Not yet read again larger when its text is small: a Korean page's
         # garbled eng words are small and would cost one more read for nothing.
         first = self._read_turned(image, 0, languages=self.latin, uprights=uprights, rescale=False)
@@ -313,6 +322,18 @@ class TesseractDetectText:
             if self._hangul_confident(hangul[turn]):
                 return hangul[turn]
         return max(hangul.values(), key=lambda r: r.score)
+
+    def _read_hinted(self, image: Image.Image, language: str | None,
+                     uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading | None:
+        """The page read with the named language's model, when that reads it well."""
+        model = self.hangul if language == "ko" else _LATIN_MODELS.get(language or "")
+        if self.languages or model is None:
+            return None
+        if language == "ko":
+            reading = self._read_turned(image, 0, 4, model, uprights)
+            return reading if self._hangul_confident(reading) else None
+        reading = self._read_turned(image, 0, languages=model, uprights=uprights)
+        return reading if self._confident(reading) else None
 
     def _confident(self, reading: _Reading) -> bool:
         """Enough real words, most of them read with high confidence, on lines

@@ -22,7 +22,7 @@ class Deps:
     clock: Callable[[], float] = field(default=time.time)
     # The Tesseract reader (image bytes -> DetectText-shaped answer); only the
     # ReadPage step needs it, so only its entry points build one.
-    ocr: Callable[[bytes], dict] | None = None
+    ocr: Callable[..., dict] | None = None  # (image bytes, language=None) -> DetectText answer
     # Free bytes where pages are stored; None where storage does not fill up (S3).
     free_bytes: Callable[[], int | None] = field(default=lambda: None)
     # Counts of what happened to pages (CloudWatch on AWS, a counter locally).

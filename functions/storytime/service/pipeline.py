@@ -60,7 +60,11 @@ def read_page_image(deps: Deps, page_id: str, image_key: str) -> dict:
     Writes by key, so a re-run overwrites rather than adds. The state only
     ever sees the key and a word count, whatever the size of the page.
     """
-    detections = deps.ocr(deps.objects.get(image_key))
+    record = deps.records.get(page_id)
+    image = deps.objects.get(image_key)
+    hint = record.language_hint if record is not None else None
+    # The engine is told the page's language only when the uploader named one.
+    detections = deps.ocr(image, language=hint) if hint else deps.ocr(image)
     key = ocr_key(page_id)
     deps.objects.put(key, json.dumps(detections).encode(), "application/json")
     deps.records.update(page_id, ocr_key=key)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from storytime.core.addresses import plain_address
 from storytime.core.content_id import content_id
 from storytime.core.images import prepare_upload
+from storytime.core.language import language_hint
 from storytime.core.notices import result_link
 from storytime.core.records import Record, Status, image_key
 from storytime.errors import InsufficientStorage
@@ -42,10 +43,13 @@ def duplicate(deps: Deps, record: Record, recipient: str | None) -> Answer:
 
 
 def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient: str | None = None,
-                  max_bytes: int | None = None) -> Answer:
+                  max_bytes: int | None = None, language: str | None = None) -> Answer:
+    """``language``: the page's language as the uploader names it (optional;
+    the first upload of these bytes decides, as for everything else)."""
     settings = deps.settings
     if recipient:
         recipient = plain_address(recipient)
+    language = language_hint(language)
     page_id = content_id(data)
     existing = deps.records.get(page_id) if data else None
     if existing is not None:
@@ -60,7 +64,8 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
     key = image_key(page_id, image.extension)
     deps.objects.put(key, image.data, image.content_type)
     record = Record(id=page_id, status=Status.QUEUED, image_key=key, image_type=image.content_type,
-                    created_at=deps.clock(), recipients=(recipient,) if recipient else ())
+                    created_at=deps.clock(), recipients=(recipient,) if recipient else (),
+                    language_hint=language)
     try:
         created = deps.records.create(record)
     except InsufficientStorage:
