@@ -117,7 +117,7 @@ JSON_BODIES = {
         "bytes": {"type": "integer", "minimum": 1,
                   "description": f"The photo's size, at most {MAX_STAGED_UPLOAD_BYTES} "
                                  "(signed into the URL on AWS: S3 takes only that many)"}}},
-    "/uploads/{key}/complete": {"type": "object", "properties": {"email": EMAIL}},
+    "/uploads/{key}/complete": {"type": "object", "properties": {"email": EMAIL, "language": LANGUAGE}},
 }
 DIRECT_LIMITS = (f"A direct body may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB locally and "
                  f"~{AWS_DIRECT_UPLOAD_BYTES / 1e6:.1f} MB on AWS; bigger photos take the two-step POST /uploads.")
@@ -151,7 +151,6 @@ def _parameters(resource: str, method: str) -> list[dict]:
               for name in re.findall(r"\{(\w+)\}", resource)]
     if (method, resource) in (("POST", "/upload"), ("POST", "/uploads/{key}/complete")):
         params.append({"name": "email", "in": "query", "required": False, "schema": EMAIL})
-    if (method, resource) == ("POST", "/upload"):
         params.append({"name": "language", "in": "query", "required": False, "schema": LANGUAGE})
     return params
 

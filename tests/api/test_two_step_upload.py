@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.api.conftest import PUBLIC_URL, wait_finished
+from tests.fakes import page_photo
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +127,21 @@ def test_a_direct_upload_just_over_the_limit_is_told_the_two_step_way(start_serv
     status, _, refused = client.upload(jpeg((300, 300)), "image/jpeg")
     assert status == 413 and refused["error"] == "PAYLOAD_TOO_LARGE"
     assert "~4.4 MB on AWS" in refused["message"] and "POST /uploads" in refused["message"]
+
+
+def test_complete_takes_the_pages_language_and_a_bad_one_keeps_the_upload(service, engines):
+    import json
+
+    runtime, client = service
+    photo = page_photo(5173)
+    answer = ticket(client, contentType="image/png")
+    assert client.request("PUT", local(answer["uploadUrl"]), photo, answer["headers"])[0] == 200
+    status, _, refused = client.request("POST", local(answer["completeUrl"]), json.dumps({"language": "xx"}).encode(),
+                                        {"Content-Type": "application/json"})
+    assert (status, refused["error"]) == (400, "MALFORMED_REQUEST") and "language" in refused["message"]
+    assert runtime.objects.exists(f"uploads/{answer['key']}")  # the photo was not at fault: still there
+    status, _, accepted = client.request("POST", local(answer["completeUrl"]), json.dumps({"language": "ko"}).encode(),
+                                         {"Content-Type": "application/json"})
+    assert status == 202, accepted
+    wait_finished(runtime, accepted["id"])
+    assert engines.ocr.languages == ["ko"]

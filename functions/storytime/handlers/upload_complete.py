@@ -7,7 +7,10 @@ from storytime.service.staged import complete_upload
 @api_handler
 def handler(event, deps):
     body = json_body(event)
-    email = body.get("email") if "email" in body else (event.get("queryStringParameters") or {}).get("email")
-    if "email" in body and not isinstance(email, str):
-        raise MalformedRequest("email must be a string.")
-    return complete_upload(deps, (event.get("pathParameters") or {}).get("key", ""), email)
+    query = event.get("queryStringParameters") or {}
+    email = body.get("email") if "email" in body else query.get("email")
+    language = body.get("language") if "language" in body else query.get("language")
+    for name, value in (("email", email), ("language", language)):
+        if name in body and not isinstance(value, str):
+            raise MalformedRequest(f"{name} must be a string.")
+    return complete_upload(deps, (event.get("pathParameters") or {}).get("key", ""), email, language)

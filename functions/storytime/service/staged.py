@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from storytime.core.language import language_hint
 from storytime.errors import MalformedId, MalformedRequest, NotFound, PayloadTooLarge, StoredDataMissing, StorytimeError
 from storytime.service.answers import Answer
 from storytime.service.attempts import ensure_room
@@ -46,7 +47,8 @@ def upload_ticket(deps: Deps, content_type: str | None = None, size: int | None 
     return Answer(201, body, {})
 
 
-def complete_upload(deps: Deps, token: str, recipient: str | None = None) -> Answer:
+def complete_upload(deps: Deps, token: str, recipient: str | None = None, language: str | None = None) -> Answer:
+    language = language_hint(language)  # before the bytes are judged: a bad value is no fault of theirs
     if not _TOKEN.fullmatch(token or ""):
         raise MalformedId("An upload key is 32 lowercase hex characters, as POST /uploads gave it.")
     key = STAGED_PREFIX + token
@@ -55,7 +57,8 @@ def complete_upload(deps: Deps, token: str, recipient: str | None = None) -> Ans
     except StoredDataMissing:
         raise NotFound("No upload under this key: PUT the photo to its uploadUrl first (or it expired).") from None
     try:
-        answer = accept_upload(deps, data, None, recipient, max_bytes=deps.settings.max_staged_upload_bytes)
+        answer = accept_upload(deps, data, None, recipient, max_bytes=deps.settings.max_staged_upload_bytes,
+                               language=language)
     except StorytimeError as error:
         if error.status < 500:  # these bytes can never pass: nothing kept
             deps.objects.delete(key)
