@@ -89,7 +89,7 @@ def cmd_read(args) -> int:
     try:
         declared = mimetypes.guess_type(photo.name)[0]
         try:
-            answer = accept_upload(runtime.deps, photo.read_bytes(), declared, args.email)
+            answer = accept_upload(runtime.deps, photo.read_bytes(), declared, args.email, language=args.language)
         except StorytimeError as error:
             print(f"storytime: {error.code}: {error}", file=sys.stderr)
             return 2
@@ -197,6 +197,7 @@ def main(argv=None) -> int:
     read.add_argument("photo")
     read.add_argument("-o", "--output", help="write the MP3 here")
     read.add_argument("--email", help="who to notify (an e-mail lands in the outbox)")
+    read.add_argument("--language", help="the page's language (ko, en, fr, es, de): read with its model first")
     read.set_defaults(run=cmd_read)
     book = sub.add_parser("book", help="read several photos, in order, as one book with one MP3")
     book.add_argument("photos", nargs="+")

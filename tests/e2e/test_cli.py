@@ -52,6 +52,20 @@ def test_read_refuses_a_file_that_is_not_an_image(tmp_path):
     assert result.returncode == 2 and "UNSUPPORTED_MEDIA_TYPE" in result.stderr
 
 
+def test_read_refuses_a_language_it_does_not_offer(tmp_path):
+    result = storytime("read", str(FIXTURES / "tesseract_phototest.png"), "--language", "it", data=tmp_path / "data")
+    assert result.returncode == 2 and "MALFORMED_REQUEST" in result.stderr and "language" in result.stderr
+
+
+def test_read_a_page_whose_language_is_named(tmp_path):
+    from tests.e2e.pages import DEJAVU_SERIF, FRENCH_STORY, render_page
+    page = tmp_path / "page.png"
+    page.write_bytes(render_page(FRENCH_STORY, font=DEJAVU_SERIF, size=34))
+    result = storytime("read", str(page), "--language", "fr", data=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert cer("\n".join(FRENCH_STORY), result.stdout) <= 0.01
+
+
 def test_history_of_an_unknown_page(tmp_path):
     result = storytime("history", "f" * 64, data=tmp_path / "data")
     assert result.returncode == 2 and "NOT_FOUND" in result.stderr
