@@ -49,7 +49,8 @@ ACCESS: dict[str, Access] = {
     "reorder_book": Access(reads=("audio/", "timings/", "books/"), writes=("books/",), records=(_GET, _UPDATE)),
     # Workflow steps
     "LoadProgress": Access(records=(_GET,)),
-    "ReadPage": Access(reads=("images/",), writes=("ocr/",), records=(_UPDATE,)),
+    # GetItem: the page's language, when its uploader named one.
+    "ReadPage": Access(reads=("images/",), writes=("ocr/",), records=(_GET, _UPDATE)),
     "ExtractText": Access(reads=("ocr/",), writes=("ocr/", "text/"), records=(_UPDATE,)),
     "PlanSpeech": Access(reads=("text/",), records=(_UPDATE,)),
     "ReadSpeechPart": Access(reads=("text/",)),

@@ -111,7 +111,7 @@ EXPECTED = {
     | {(frozenset({GET, UPDATE}), "table")},
     "LoadProgress": BASE | {(frozenset({GET}), "table")},
     "ReadPage": BASE | reads("images/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
-                                          (frozenset({UPDATE}), "table")},
+                                          (frozenset({GET, UPDATE}), "table")},  # GET: the named language
     "ExtractText": BASE | reads("ocr/") | {(frozenset({"s3:PutObject"}), "bucket/ocr/*"),
                                            (frozenset({"s3:PutObject"}), "bucket/text/*"),
                                            (frozenset({UPDATE}), "table")},
