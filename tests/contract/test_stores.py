@@ -78,7 +78,8 @@ ARN = "arn:aws:states:us-east-1:123456789012:execution:storytime:" + ID
 
 
 def test_update_and_round_trip_of_every_field(records):
-    records.create(new_record(recipients=("bob@example.com", "ann@example.com")))
+    records.create(new_record(recipients=("bob@example.com", "ann@example.com"), language_hint="fr"))
+    assert records.get(ID).language_hint == "fr"
     assert records.claim_attempt(ID, 0, now=1700000001.0, execution_arn=ARN + "-1")
     records.update(ID, text_key="text/x.txt", characters=57, language="en", voice="Joanna", error=None)
     finished = records.finish(ID, "COMPLETE", ARN + "-1", audio_key="audio/x.mp3", completed_at=1700000100.25)
