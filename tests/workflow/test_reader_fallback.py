@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from storytime.core.reading import read_page
 from storytime.local.runtime import Engines, LocalRuntime
+from storytime.service.uploads import accept_upload
 
 from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech, detect_text_response, page_photo
 from tests.workflow.helpers import entered, run_page
@@ -70,6 +71,25 @@ def test_a_korean_page_reaches_the_tesseract_reader(read):
     assert states[3:7] == ["DetectText", "ExtractText", "IsWholePage", "ReadPage"]
     assert record.status == "COMPLETE" and record.language == "ko"
     assert text_of(runtime, record).startswith("옛날 옛적에")
+
+
+@pytest.mark.parametrize("language, states", [
+    ("ko", ["ReadPage", "ExtractText", "IsWholePage", "HasText"]),  # named Korean: straight to the reader, read once
+    ("fr", ["DetectText", "ExtractText", "IsWholePage", "ReadPage"]),  # Latin script: Rekognition first
+])
+def test_a_page_named_in_a_script_rekognition_cannot_read_goes_to_the_reader_first(tmp_path, language, states):
+    ocr = FakeOcr(KOREAN)
+    runtime = rekognition_first(tmp_path, ocr)
+    try:
+        answer = accept_upload(runtime.deps, page_photo(40), "image/png", language=language)
+        record = runtime.records.get(answer.body["id"])
+        runtime.workflow.wait(record.execution_arn)
+        entered_states = entered(runtime.workflow.history(record.execution_arn))
+        assert entered_states[3:3 + len(states)] == states
+        assert ocr.calls == len([s for s in states if s in ("DetectText", "ReadPage")])
+        assert runtime.records.get(record.id).status == "COMPLETE"
+    finally:
+        runtime.close()
 
 
 def test_a_short_latin_page_stays_on_rekognition(read):

@@ -58,6 +58,16 @@ def language_hint(value: str | None) -> str | None:
     return code
 
 
+# What Rekognition DetectText reads: Latin script. A page named in another language
+# goes to the Tesseract reader first, instead of being read twice.
+REKOGNITION_READS = frozenset({ENGLISH, FRENCH, SPANISH, GERMAN})
+
+
+def first_reader(hint: str | None, default: str) -> str:
+    """Which OCR reads a page first: the deployment's choice, unless its named language rules Rekognition out."""
+    return "tesseract" if hint is not None and hint not in REKOGNITION_READS else default
+
+
 def is_hangul(char: str) -> bool:
     """Hangul syllables and jamo (conjoining, compatibility, extended)."""
     code = ord(char)

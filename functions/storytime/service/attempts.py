@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from storytime.core.records import Record, Status
+from storytime.core.language import first_reader
 from storytime.errors import InsufficientStorage
 from storytime.service.deps import Deps
 
@@ -15,7 +16,8 @@ def execution_input(deps: Deps, record: Record, recipient: str | None = None) ->
         "id": record.id,
         "imageKey": record.image_key,
         "recipient": recipient,
-        "config": {"pollSeconds": deps.settings.poll_seconds, "reader": deps.settings.first_reader},
+        "config": {"pollSeconds": deps.settings.poll_seconds,
+                   "reader": first_reader(record.language_hint, deps.settings.first_reader)},
     }
 
 
