@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from storytime.core.records import Record, Status
 from storytime.core.language import first_reader
+from storytime.core.records import Record, Status
 from storytime.errors import InsufficientStorage
 from storytime.service.deps import Deps
 
