@@ -90,7 +90,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     },
     ("POST", "/books/{id}/pages"): {
         201: ("book", "The page was added (a photo is uploaded and deduplicated exactly as by POST /upload)"),
-        400: ("error", "MALFORMED_ID, EMPTY_UPLOAD or MALFORMED_REQUEST (no pageId, a bad position)"),
+        400: ("error", "MALFORMED_ID, EMPTY_UPLOAD or MALFORMED_REQUEST (no pageId, a bad position or language)"),
         404: ("error", "NOT_FOUND: no such book, or no such page"),
         408: ("error", "REQUEST_TIMEOUT: the body did not arrive in time"),
         409: ("error", "CONFLICT: the book changed meanwhile; try again"),
@@ -143,8 +143,11 @@ PATH_PARAMETERS = {
 
 def _parameters(resource: str, method: str) -> list[dict]:
     if resource.startswith("/books/"):
-        return [{"name": "id", "in": "path", "required": True,
+        book = [{"name": "id", "in": "path", "required": True,
                  "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "description": "The book id"}]
+        if (method, resource) == ("POST", "/books/{id}/pages"):  # a photo's own: as POST /upload takes it
+            book.append({"name": "language", "in": "query", "required": False, "schema": LANGUAGE})
+        return book
     params = [{"name": name, "in": "path", "required": True,
                "schema": {"type": "string", "pattern": PATH_PARAMETERS[name][0]},
                "description": PATH_PARAMETERS[name][1]}
@@ -155,15 +158,15 @@ def _parameters(resource: str, method: str) -> list[dict]:
     return params
 
 
-def _upload_body() -> dict:
+def _upload_body(fields: dict | None = None) -> dict:
     images = {kind: {"schema": BINARY} for kind in ("image/jpeg", "image/png", "image/webp", "image/heic")}
     form = {"type": "object", "required": ["file"],
-            "properties": {"file": BINARY, "email": EMAIL, "language": LANGUAGE}}
+            "properties": {"file": BINARY, **(fields or {"email": EMAIL}), "language": LANGUAGE}}
     return {"required": True, "content": {**images, "multipart/form-data": {"schema": form}}}
 
 
 def _add_page_body() -> dict:
-    body = _upload_body()
+    body = _upload_body({"position": {"type": "integer", "minimum": 0}})
     page = {"type": "object", "required": ["pageId"],
             "properties": {"pageId": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                            "position": {"type": "integer", "minimum": 0}}}

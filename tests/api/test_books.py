@@ -7,6 +7,7 @@ import pytest
 from storytime.core.audio import mp3_seconds
 
 from tests.api.conftest import PUBLIC_URL, wait_finished
+from tests.api.test_upload_and_result import multipart
 from tests.fakes import FakeSpeech, page_photo
 
 
@@ -117,3 +118,33 @@ def test_a_bad_photo_for_a_book_stores_nothing(service):
     assert client.request("GET", f"/books/{book['id']}")[2]["pages"] == []
     status, _, answer = client.upload(page_photo(24), path=f"/books/{uuid.uuid4().hex}/pages")
     assert status == 404 and runtime.records.unfinished() == []
+
+
+@pytest.mark.parametrize("how", ["form", "query"])
+def test_the_language_named_with_a_book_page_reaches_the_ocr(service, engines, how):
+    runtime, client = service
+    book = new_book(client)
+    photo = page_photo(5181 if how == "form" else 5182)
+    if how == "form":
+        body, kind = multipart([("page.png", photo, "image/png")], {"language": "KO", "position": "0"})
+        status, _, added = client.upload(body, kind, path=f"/books/{book['id']}/pages")
+    else:
+        status, _, added = client.upload(photo, path=f"/books/{book['id']}/pages?language=ko")
+    assert status == 201, added
+    wait_finished(runtime, added["page"]["id"])
+    assert engines.ocr.languages == ["ko"]
+    assert runtime.records.get(added["page"]["id"]).language_hint == "ko"
+
+
+@pytest.mark.parametrize("how", ["form", "query"])
+def test_a_book_page_in_a_language_not_offered_stores_nothing(service, how):
+    runtime, client = service
+    book = new_book(client)
+    if how == "form":
+        body, kind = multipart([("page.png", page_photo(5183), "image/png")], {"language": "klingon"})
+        status, _, answer = client.upload(body, kind, path=f"/books/{book['id']}/pages")
+    else:
+        status, _, answer = client.upload(page_photo(5183), path=f"/books/{book['id']}/pages?language=klingon")
+    assert (status, answer["error"]) == (400, "MALFORMED_REQUEST") and "language" in answer["message"]
+    assert client.request("GET", f"/books/{book['id']}")[2]["pages"] == []
+    assert runtime.records.unfinished() == [] and not any(p.is_file() for p in runtime.objects.root.rglob("*"))

@@ -33,6 +33,12 @@ def header(event: dict, name: str) -> str | None:
     return None
 
 
+def form_or_query(event: dict, fields: dict, name: str) -> str | None:
+    """An upload's optional parameter: a multipart form field, else the query string
+    (a photo sent as the raw body has no form to carry it)."""
+    return fields.get(name) or (event.get("queryStringParameters") or {}).get(name)
+
+
 def body_bytes(event: dict) -> bytes:
     body = event.get("body") or ""
     return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8")

@@ -1,5 +1,5 @@
 from storytime.core.multipart import single_file
-from storytime.handlers._http import api_handler, body_bytes, header, json_body
+from storytime.handlers._http import api_handler, body_bytes, form_or_query, header, json_body
 from storytime.service.books import add_image_page, add_page
 
 
@@ -11,5 +11,5 @@ def handler(event, deps):
         body = json_body(event)
         return add_page(deps, book_id, body.get("pageId"), body.get("position"))
     data, declared_type, fields = single_file(body_bytes(event), content_type)
-    position = fields.get("position") or (event.get("queryStringParameters") or {}).get("position")
-    return add_image_page(deps, book_id, data, declared_type, position)
+    position = form_or_query(event, fields, "position")
+    return add_image_page(deps, book_id, data, declared_type, position, form_or_query(event, fields, "language"))

@@ -78,14 +78,16 @@ def add_page(deps: Deps, book_id: str, page_id: str, position: int | None) -> An
     return Answer(201, _current(deps, book))
 
 
-def add_image_page(deps: Deps, book_id: str, data: bytes, declared_type: str | None, position: str | None) -> Answer:
-    """Upload the page exactly as POST /upload does (deduplicated on its own), then add it."""
+def add_image_page(deps: Deps, book_id: str, data: bytes, declared_type: str | None, position: str | None,
+                   language: str | None = None) -> Answer:
+    """Upload the page exactly as POST /upload does (deduplicated on its own; ``language`` the
+    page's language as its uploader names it), then add it."""
     load_book(deps, book_id)  # before storing anything: no orphan work for a missing book
     if position is not None:
         if not str(position).isdigit():
             raise MalformedRequest("position is a whole number.")
         position = int(position)
-    upload = accept_upload(deps, data, declared_type)
+    upload = accept_upload(deps, data, declared_type, language=language)
     answer = add_page(deps, book_id, upload.body["id"], position)
     body = {**answer.body, "page": {"id": upload.body["id"], "status": upload.body["status"]}}
     return Answer(201, body, execution_arn=upload.execution_arn)
