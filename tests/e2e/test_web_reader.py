@@ -6,6 +6,7 @@ import io
 import json
 import threading
 from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -338,10 +339,50 @@ def test_the_page_sends_the_api_key_its_config_names(browser, tmp_path):
         runtime.close()
 
 
+def photo_file(color: str) -> list[dict]:
+    return [{"name": f"{color}.png", "mimeType": "image/png", "buffer": png(color, (300, 200))}]
+
+
+def query(request) -> dict:
+    return parse_qs(urlsplit(request.url).query)
+
+
+def test_the_language_chosen_goes_with_every_photo_and_is_remembered(open_page):
+    page = open_page()
+    choice = page.get_by_label("Language of the book")
+    expect(choice).to_have_value("")  # Automatic
+    choice.select_option(label="한국어")
+    with page.expect_request(lambda r: r.method == "POST" and urlsplit(r.url).path == "/upload") as sent:
+        page.set_input_files("#file", files=photo_file("#fefefe"))
+    assert query(sent.value) == {"language": ["ko"]}
+    expect(page.locator("#problem")).to_be_visible(timeout=WAIT_MS)  # a blank page: no text
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    expect(choice).to_have_value("ko")
+    with page.expect_request(lambda r: r.method == "POST" and urlsplit(r.url).path.endswith("/pages")) as sent:
+        page.set_input_files("#book-files", files=photo_file("#fdfdfd"))
+    assert query(sent.value) == {"language": ["ko"]}
+    expect(page.locator("#book-pages li")).to_have_count(1)
+
+    choice.select_option(label="Automatic")
+    with page.expect_request(lambda r: r.method == "POST" and urlsplit(r.url).path == "/upload") as sent:
+        page.set_input_files("#file", files=photo_file("#fcfcfc"))
+    assert query(sent.value) == {}
+    expect(page.locator("#problem")).to_be_visible(timeout=WAIT_MS)
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    expect(choice).to_have_value("")
+    assert page.errors == []
+    assert axe_violations(page) == []
+
+
 def test_korean_browsers_get_korean(open_page):
     page = open_page(locale="ko-KR")
     assert page.get_attribute("html", "lang") == "ko"
     expect(page.locator("#capture-heading")).to_have_text("페이지 읽어 주기")
+    expect(page.get_by_label("책의 언어")).to_have_value("")
+    expect(page.locator("#page-language option").first).to_have_text("자동")
     expect(page.locator("#choose")).to_have_text("사진 고르기")
     assert page.get_by_label("사진 찍기").get_attribute("capture") == "environment"
     screenshot(page, "phone-korean")

@@ -51,11 +51,16 @@ function retryAfter(value, fallback) {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : fallback;
 }
 
+// A photo's path with the page language its sender named ("" or none: the server finds it).
+export function withLanguage(path, language) {
+  return language ? `${path}?language=${encodeURIComponent(language)}` : path;
+}
+
 // POST /upload with the picture as the body. XMLHttpRequest, because fetch cannot report upload progress.
-export function upload(blob, onProgress) {
+export function upload(blob, onProgress, language = "") {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", apiUrl("/upload"));
+    request.open("POST", apiUrl(withLanguage("/upload", language)));
     request.setRequestHeader("Content-Type", blob.type || "application/octet-stream");
     if (apiKey) request.setRequestHeader("x-api-key", apiKey);
     request.upload.addEventListener("progress", (event) => {

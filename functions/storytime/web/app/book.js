@@ -1,6 +1,6 @@
 // Books: pages added one by one or many at once, reordered, played as one narration.
 
-import { ApiError, apiUrl, keyedHeaders } from "./api.js";
+import { ApiError, apiUrl, keyedHeaders, withLanguage } from "./api.js";
 
 const BOOK_KEY = "storytime.book";
 
@@ -38,8 +38,9 @@ export async function loadBook(id) {
 }
 
 // One page's photo into the book: uploaded (and deduplicated) as /upload does, appended.
-export async function addPage(id, blob) {
-  return call("POST", `/books/${encodeURIComponent(id)}/pages`, blob, blob.type || "application/octet-stream");
+export async function addPage(id, blob, language = "") {
+  return call("POST", withLanguage(`/books/${encodeURIComponent(id)}/pages`, language), blob,
+    blob.type || "application/octet-stream");
 }
 
 export async function reorder(id, pages) {

@@ -12,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 const STEP_VALUE = { QUEUED: 25, READING_PAGE: 45, FINDING_TEXT: 70, SPEAKING: 85 };
 const RETRYABLE = new Set(["FAILED", "BUSY", "OFFLINE"]);
 const SPEED_KEY = "storytime.speed";
+const LANGUAGE_KEY = "storytime.pageLanguage";
 let busy = false;
 let retryAction = null;
 let stopReadingAlong = () => {};
@@ -149,7 +150,7 @@ async function readPhoto(file) {
         shown = percent;
         say(t("uploading", { percent }));
       }
-    });
+    }, $("page-language").value);
   } catch (error) {
     return showProblem(error, () => exclusive(() => readPhoto(file)));
   }
@@ -236,6 +237,14 @@ function speed() {
   });
 }
 
+// The language every photo from here is read in ("" = Automatic), kept for the next visit.
+function pageLanguage() {
+  const select = $("page-language");
+  const saved = localStorage.getItem(LANGUAGE_KEY);
+  if (saved !== null && [...select.options].some((o) => o.value === saved)) select.value = saved;
+  select.addEventListener("change", () => localStorage.setItem(LANGUAGE_KEY, select.value));
+}
+
 // ---- Books ----
 
 function renderBook(book) {
@@ -288,7 +297,7 @@ async function addPages(files) {
       : await newBook();
     for (const [index, file] of files.entries()) {
       progress(t("bookAdding", { n: index + 1, total: files.length }), (index / files.length) * 100);
-      book = await addPage(book.id, await shrink(file));
+      book = await addPage(book.id, await shrink(file), $("page-language").value);
       renderBook(book);
     }
     endProgress();
@@ -359,6 +368,7 @@ async function start() {
   choose($("file"));
   dropping(document.body);
   speed();
+  pageLanguage();
   renderRecent();
   await books();
   document.body.dataset.ready = "true";
