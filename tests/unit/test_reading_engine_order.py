@@ -179,3 +179,74 @@ def test_a_sentence_running_on_into_the_next_block_flows_on():
 def test_words_made_only_of_symbols_are_dropped():
     page = EnginePage().line(0, "| The fox ~ ran home. |", 0.1, 0.1).line(1, "| \\", 0.1, 0.5)
     assert read_page(page.detections()) == "The fox ran home."
+
+
+def headed_page(head: str, left: float, gap: float) -> EnginePage:
+    """A body of five full lines (0.1 .. ~0.7 wide) under a top line set
+    ``gap`` line heights above the first body line."""
+    page = EnginePage().line(0, head, left, 0.1)
+    for n in range(5):
+        page.line(1, f"the body of the story goes on and on, line {n}", 0.1, 0.1 + LINE_H * (1 + gap) + n * PITCH)
+    return page
+
+
+def smaller(detections: list[dict], texts: set[str], scale: float = 0.75) -> list[dict]:
+    """The detections whose text is in ``texts`` (an upright page's) set in smaller type."""
+    for d in detections:
+        if d["DetectedText"] in texts:
+            box, polygon = d["Geometry"]["BoundingBox"], d["Geometry"]["Polygon"]
+            box["Height"] *= scale
+            for point in polygon[2:]:
+                point["Y"] = box["Top"] + box["Height"]
+    return detections
+
+
+BODY = " ".join(f"the body of the story goes on and on, line {n}" for n in range(5))
+
+
+def test_running_head_without_a_page_number_is_dropped():
+    """"메밀꽃 필 무렵" over the text: short, centred, clear of the body by more than its line gaps."""
+    head = "WHEN BUCKWHEAT BLOOMS"
+    detections = smaller(headed_page(head, 0.27, gap=1.5).detections(), {head, *head.split()})
+    assert read_page(detections) == BODY
+
+
+def test_a_centred_title_as_large_as_the_body_is_text():
+    """A story's title over its first page is set no smaller than the body."""
+    assert read_page(headed_page("WHEN BUCKWHEAT BLOOMS", 0.27, gap=1.5).detections()).startswith("WHEN")
+
+
+def test_a_title_at_the_body_margin_is_text():
+    """A title set at the left margin above its verses ("애국가") is the poem's."""
+    assert read_page(smaller(headed_page("Anthem", 0.1, gap=1.5).detections(), {"Anthem"})).startswith("Anthem")
+
+
+def test_a_centred_top_line_as_close_as_the_body_lines_is_text():
+    head = "PRIDE AND PREJUDICE"
+    detections = smaller(headed_page(head, 0.29, gap=0.33).detections(), {head, *head.split()})
+    assert read_page(detections).startswith("PRIDE")
+
+
+def test_a_long_top_line_is_text():
+    text = "a long first line that runs across the page"
+    assert read_page(smaller(headed_page(text, 0.12, gap=1.5).detections(), {text, *text.split()})).startswith(text)
+
+
+def test_a_line_the_engine_reports_twice_is_read_once():
+    """Two overlapping reads of one heading, a little apart in height."""
+    page = EnginePage().line(0, "운수 좋은 날", 0.3, 0.1).line(0, "운수 좋은 날", 0.302, 0.106)
+    page.line(1, "새침하게 흐린 품이", 0.1, 0.2)
+    assert read_page(page.detections()).split().count("운수") == 1
+
+
+def test_the_same_words_on_another_line_are_read_again():
+    page = EnginePage().line(0, "Row, row, row", 0.1, 0.1).line(0, "Row, row, row", 0.1, 0.1 + PITCH)
+    assert read_page(page.detections()) == "Row, row, row Row, row, row"
+
+
+def test_running_head_without_a_page_number_is_dropped_on_a_flat_list_too():
+    head = "WHEN BUCKWHEAT BLOOMS"
+    page = Page().line(head, 0.27, 0.1)
+    for n in range(5):
+        page.line(f"the body of the story goes on and on, line {n}", 0.1, 0.1 + LINE_H * 2.5 + n * PITCH)
+    assert read_page(smaller(page.detections(), {head, *head.split()})) == BODY

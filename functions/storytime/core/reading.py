@@ -28,6 +28,11 @@ MIN_CONFIDENCE = 20.0
 GUTTER = 1.0  # minimum column gutter, in text heights
 STRAY_SCRIPT_SHARE = 0.1  # Hangul words rarer than this on a Latin page are misreads
 HEAD_GAP = 0.8  # a running head stands this many word heights clear of the body
+HEAD_WIDTH = 0.6  # a running head without a folio is at most this share of the body's width...
+HEAD_CENTRED = 0.1  # ...centred over the body within this share of its width...
+HEAD_SMALLER = 0.9  # ...set smaller than the body's words (a title is set larger)...
+HEAD_SPACING = 2.0  # ...and clear of it by this many times the body's own line gaps
+SAME_SPAN = 0.5  # two reads of one line overlap by more than this share of the narrower's width
 
 
 def _usable(detection: dict) -> bool:
@@ -98,17 +103,46 @@ def _clearance(line: Line, others: list[Line], below: bool) -> float | None:
     return geometry.median(gaps) if gaps else None
 
 
+def _bare_head(line: Line, others: list[Line], height: float) -> bool:
+    """A running head without a page number ("메밀꽃 필 무렵", "PRIDE AND
+    PREJUDICE" over the text): the top line, alone on its row, short,
+    centred over the body, in smaller type than the body's words, and
+    standing clear of it by more than the body's own line spacing. A title
+    (as large as the body or larger, at its margin, or close above it) is
+    text."""
+    if len(others) < 3 or any(o.top < line.bottom and line.top < o.bottom and
+                              (o.right <= line.left or o.left >= line.right) for o in others):
+        return False
+    own = geometry.median(item.height for item in line.items)
+    if own >= HEAD_SMALLER * geometry.median(item.height for o in others for item in o.items):
+        return False
+    left, right = min(o.left for o in others), max(o.right for o in others)
+    width = right - left
+    if line.right - line.left > HEAD_WIDTH * width or \
+            abs((line.left + line.right) / 2 - (left + right) / 2) > HEAD_CENTRED * width:
+        return False
+    gap = _clearance(line, others, below=True)
+    if gap is None or gap <= HEAD_GAP * height:
+        return False
+    body = sorted(others, key=lambda o: o.cy)
+    spacing = [g for g in (_clearance(o, body[n + 1:], below=True) for n, o in enumerate(body[:3])) if g is not None]
+    return gap > HEAD_SPACING * max(geometry.median(spacing), 0.0)
+
+
 def _drop_page_furniture(lines: list[Line]) -> list[Line]:
     """Page numbers with nothing above (or below) them go, and so does a running
     head: a top or bottom line with a page number at one end, set apart from
     the body by a clear gap (word by word, in words' heights: a curved page's
-    lines are taller than its words)."""
+    lines are taller than its words), or a short centred top line standing
+    clear of the body (:func:`_bare_head`)."""
     kept = []
     height = geometry.median(item.height for line in lines for item in line.items)
     for line in lines:
         others = [o for o in lines if o is not line]
         at_top, at_bottom = _at_edge(line, others)
         if is_page_number(line.text) and (at_top or at_bottom):
+            continue
+        if at_top and _bare_head(line, others, height):
             continue
         if is_running_head(line.text) and others:
             gap_below = _clearance(line, others, below=True)
@@ -123,6 +157,30 @@ def _drop_page_furniture(lines: list[Line]) -> list[Line]:
     return kept
 
 
+def _same_spot(a: Line, b: Line) -> bool:
+    """Boxes that touch and share most of their width (the two reads of one
+    line may be set a little apart in height)."""
+    width = min(a.right, b.right) - max(a.left, b.left)
+    narrower = min(a.right - a.left, b.right - b.left)
+    return width > SAME_SPAN * narrower and min(a.bottom, b.bottom) >= max(a.top, b.top)
+
+
+def _without_repeats(blocks: list[list[Line]]) -> list[list[Line]]:
+    """An engine may report one printed line twice, in two overlapping blocks
+    (a heading over a rule): the same text on the same spot is read once."""
+    seen: list[Line] = []
+    out = []
+    for block in blocks:
+        kept = []
+        for line in block:
+            if not any(line.text == other.text and _same_spot(line, other) for other in seen):
+                kept.append(line)
+            seen.append(line)
+        if kept:
+            out.append(kept)
+    return out
+
+
 def _engine_blocks(detections: list[dict], lines: list[dict]) -> list[list[Line]]:
     # WORD Ids follow the engine's reading order, whatever order the list came in.
     chosen = sorted(_chosen(detections), key=lambda d: d["Id"] if isinstance(d.get("Id"), int) else -1)
@@ -134,7 +192,7 @@ def _engine_blocks(detections: list[dict], lines: list[dict]) -> list[list[Line]
     else:  # LINEs only: each is its own line
         for detection, item in zip(chosen, items):
             by_line[detection["Id"]] = [item]
-    blocks = engine_blocks(lines, by_line)
+    blocks = _without_repeats(engine_blocks(lines, by_line))
     kept = {id(line) for line in _drop_page_furniture([line for block in blocks for line in block])}
     return [b for b in ([line for line in block if id(line) in kept] for block in blocks) if b]
 
