@@ -250,3 +250,46 @@ def test_running_head_without_a_page_number_is_dropped_on_a_flat_list_too():
     for n in range(5):
         page.line(f"the body of the story goes on and on, line {n}", 0.1, 0.1 + LINE_H * 2.5 + n * PITCH)
     assert read_page(smaller(page.detections(), {head, *head.split()})) == BODY
+
+
+def sloped_page(tail_first: bool = True, tail_right: float = 0.532) -> EnginePage:
+    """Six body lines falling 0.05 across the page (a photo turning away); the
+    engine cut the ends of the last two rows off into a block of their own.
+    With ``tail_first`` it reads that block before the last row."""
+    page = EnginePage()
+
+    def sloped(text: str, block: int, left: float, top: float) -> None:
+        page.line(block, text, left, top)
+        _, _, words = page.lines[-1]
+        page.words_at(len(page.lines) - 1, [(x, top + 0.05 * (x - 0.1)) for _, x, _, _ in words])
+
+    for n in range(4):
+        sloped(f"the tale runs on and on along row {n},", 0, 0.1, 0.1 + n * PITCH)
+    sloped("and then it", 0, 0.1, 0.1 + 4 * PITCH)
+    tail_left = tail_right - 8 * CHAR_W
+    ends = [("came home", 0, tail_left, 0.1 + 4 * PITCH), ("at last.", 1, tail_left, 0.1 + 5 * PITCH)]
+    last = ("to the fox it", 0.1, 0.1 + 5 * PITCH)
+    if not tail_first:
+        sloped(last[0], 1, *last[1:])
+    for text, _, left, top in ends:
+        sloped(text, 2, left, top)
+    if tail_first:
+        sloped(last[0], 3, *last[1:])
+    return page
+
+
+def test_line_ends_split_off_into_a_block_read_early_go_back_to_their_rows():
+    """The dialogue photo's last rows: "그 어느" and "않으면 안 된다." came before "쪽이든지 ..."."""
+    text = read_page(sloped_page().detections())
+    assert text.endswith("row 3, and then it came home to the fox it at last.")
+
+
+def test_a_short_block_off_the_right_margin_stays_a_block():
+    """A caption beside the last rows does not reach the body's right margin."""
+    text = read_page(sloped_page(tail_right=0.45).detections())
+    assert "came home at last." in text and "came home to the fox" not in text
+
+
+def test_a_short_column_read_after_its_neighbour_stays_a_column():
+    text = read_page(sloped_page(tail_first=False).detections())
+    assert "came home at last." in text and "came home to the fox" not in text

@@ -32,6 +32,8 @@ HEAD_WIDTH = 0.6  # a running head without a folio is at most this share of the 
 HEAD_CENTRED = 0.1  # ...centred over the body within this share of its width...
 HEAD_SMALLER = 0.9  # ...set smaller than the body's words (a title is set larger)...
 HEAD_SPACING = 2.0  # ...and clear of it by this many times the body's own line gaps
+TAIL_LINES = 3  # a block this short may be the ends of lines the engine split off
+TAIL_MARGIN = 1.5  # ...when each of its lines ends within this many word heights of the right margin
 SAME_SPAN = 0.5  # two reads of one line overlap by more than this share of the narrower's width
 
 
@@ -181,6 +183,54 @@ def _without_repeats(blocks: list[list[Line]]) -> list[list[Line]]:
     return out
 
 
+def _row_at(line: Line, x: float) -> float:
+    """Where the line's middle runs at ``x``: its words' middles fitted with a
+    straight line (a curved or turning page's rows slope)."""
+    xs = [(i.left + i.right) / 2 for i in line.items]
+    ys = [i.cy for i in line.items]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((v - mx) ** 2 for v in xs)
+    slope = sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / spread if spread > 0 else 0.0
+    return my + slope * (x - mx)
+
+
+def _rejoin_tails(blocks: list[list[Line]], height: float) -> list[list[Line]]:
+    """On a curved photo the engine may cut the ends of a few lines off into a
+    block of their own and read it before the lines they end. A short block
+    whose every line sits on the row of a line of another block ending to
+    its left (that row followed along its slope) and reaches the page's right
+    margin (its last line may end short, as a paragraph's does), read before
+    at least one of those lines, is put back at their ends. A caption does
+    not reach the margin; a column is read after its neighbour."""
+    out = [list(block) for block in blocks]
+    for block in list(out):
+        rest = [line for other in out if other is not block for line in other]
+        if len(block) > TAIL_LINES or len(rest) < 2 * TAIL_LINES:
+            continue
+        rights = sorted(line.right for line in rest)
+        margin = rights[(3 * len(rights)) // 4]
+        hosts = []
+        for index, tail in enumerate(block):
+            x = (tail.left + tail.right) / 2
+            short = index == len(block) - 1 and index > 0  # a paragraph's last line may end short
+            rows = [(abs(_row_at(host, x) - tail.cy), id(host), host) for host in rest
+                    if host.right <= tail.left and len(host.items) > 1]
+            near = min(rows, default=None)
+            off_margin = not short and abs(tail.right - margin) > TAIL_MARGIN * height
+            if off_margin or near is None or near[0] > height:
+                break
+            hosts.append(near[2])
+        else:
+            position = next(n for n, other in enumerate(out) if other is block)
+            later = {id(line) for other in out[position + 1:] for line in other}
+            # read before a line it ends: a column read after its neighbour stays a column
+            if len({id(h) for h in hosts}) == len(hosts) and any(id(h) in later for h in hosts):
+                for tail, host in zip(block, hosts):
+                    host.items = host.items + tail.items
+                del out[position]
+    return out
+
+
 def _engine_blocks(detections: list[dict], lines: list[dict]) -> list[list[Line]]:
     # WORD Ids follow the engine's reading order, whatever order the list came in.
     chosen = sorted(_chosen(detections), key=lambda d: d["Id"] if isinstance(d.get("Id"), int) else -1)
@@ -194,7 +244,9 @@ def _engine_blocks(detections: list[dict], lines: list[dict]) -> list[list[Line]
             by_line[detection["Id"]] = [item]
     blocks = _without_repeats(engine_blocks(lines, by_line))
     kept = {id(line) for line in _drop_page_furniture([line for block in blocks for line in block])}
-    return [b for b in ([line for line in block if id(line) in kept] for block in blocks) if b]
+    blocks = [b for b in ([line for line in block if id(line) in kept] for block in blocks) if b]
+    height = geometry.median(item.height for block in blocks for line in block for item in line.items)
+    return _rejoin_tails(blocks, height)
 
 
 def _geometry_blocks(detections: list[dict]) -> list[list[Line]]:
