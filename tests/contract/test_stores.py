@@ -195,6 +195,23 @@ def test_notice_ledger_allows_one_notice_per_address_per_page_per_period(records
     assert [r.id for r in records.unfinished()] == [ID]  # the ledger is not pages
 
 
+def test_a_notice_stays_unsettled_until_its_execution_is_seen_to_end(records):
+    other = "b" * 64
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0, every_seconds=86400, execution_arn=ARN + "-1")
+    assert records.claim_notice(other, "bob#1@example.com", now=1001.0, every_seconds=86400, execution_arn=ARN + "-2")
+    assert records.claim_notice(other, "cy@example.com", now=1001.0, every_seconds=86400)  # no execution named
+    assert sorted(records.unsettled_notices(since=0)) == [(ID, "ann@example.com", ARN + "-1"),
+                                                          (other, "bob#1@example.com", ARN + "-2")]
+    assert records.unsettled_notices(since=1000.5) == [(other, "bob#1@example.com", ARN + "-2")]
+    records.hand_notice(other, "bob#1@example.com", ARN + "-3")  # sent again by another execution
+    records.hand_notice(ID, "ann@example.com", None)  # its execution ended
+    assert records.unsettled_notices(since=0) == [(other, "bob#1@example.com", ARN + "-3")]
+    # Told again a day later: unsettled again, with the new execution.
+    assert records.claim_notice(ID, "ann@example.com", now=1000.0 + 86400, every_seconds=86400,
+                                execution_arn=ARN + "-4")
+    assert (ID, "ann@example.com", ARN + "-4") in records.unsettled_notices(since=0)
+
+
 def test_an_address_is_told_at_most_the_daily_limit_about_all_pages(records):
     day = 20_000 * 86_400.0
     pages = [f"{n:064x}" for n in range(5)]
@@ -392,5 +409,25 @@ def test_a_write_that_returned_survives_the_process_being_killed(tmp_path):
     try:
         assert store.get(ID).attempts == 1 and store.get(ID).status is Status.PROCESSING
         assert store.claim_notice(ID, "ann@example.com", now=4.0, every_seconds=86400) is False
+    finally:
+        store.close()
+
+
+def test_a_data_folder_from_before_the_notice_columns_still_opens(tmp_path):
+    import sqlite3
+
+    from storytime.records.sqlite import SqliteRecordStore
+
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("CREATE TABLE notices (page_id TEXT NOT NULL, address TEXT NOT NULL, at REAL NOT NULL, "
+                "PRIMARY KEY (page_id, address))")
+    old.execute("INSERT INTO notices VALUES (?, 'ann@example.com', 5.0)", (ID,))
+    old.commit()
+    old.close()
+    store = SqliteRecordStore(tmp_path / "old.db")
+    try:
+        assert store.unsettled_notices(since=0) == []  # told before: nothing known to resend
+        assert store.claim_notice(ID, "bob@example.com", now=9.0, every_seconds=1, execution_arn=ARN)
+        assert store.unsettled_notices(since=0) == [(ID, "bob@example.com", ARN)]
     finally:
         store.close()

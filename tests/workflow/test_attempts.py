@@ -1,12 +1,14 @@
 """The execution is named and stored with the claim, before it starts: a crash between the two
 never leads to two executions of one page."""
 
+import threading
+
 import pytest
 from storytime.local.runtime import Engines, LocalRuntime
 from storytime.service.results import retrieve
 from storytime.service.uploads import accept_upload
 
-from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr, page_photo
+from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech, GatedOcr, page_photo
 
 
 class Crash(Exception):
@@ -108,3 +110,59 @@ def test_lost_attempts_count_a_restart_does_not_and_the_page_ends_after_the_budg
     finally:
         engines.ocr.gate.set()
         rt.close()
+
+
+class StuckOutbox(FakeOutbox):
+    """An outbox that never answers while ``stuck`` is set: the process dies before the e-mail leaves."""
+
+    def __init__(self):
+        super().__init__()
+        self.stuck, self.release, self.entered = True, threading.Event(), threading.Event()
+
+    def send(self, to, subject, body):
+        if self.stuck:
+            self.entered.set()
+            self.release.wait(60)
+            raise Crash("the process was gone")  # never sent
+        super().send(to, subject, body)
+
+
+def test_a_notice_claimed_by_an_execution_that_died_is_sent_after_a_restart_once(tmp_path):
+    """The page was COMPLETE and its notice claimed, then the server was killed before the e-mail
+    state ran: nothing told that address ever (make soak saw it in 3 runs of 10)."""
+    outbox = StuckOutbox()
+    engines = Engines(ocr=FakeOcr(), speech=FakeSpeech(), outbox=outbox)
+    first = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    answer = accept_upload(first.deps, page_photo(63), "image/png", "ann@example.com")
+    assert outbox.entered.wait(30)
+    assert first.records.get(answer.body["id"]).status == "COMPLETE"
+    first.close()  # the process stops inside the e-mail state
+    outbox.stuck = False
+    outbox.release.set()
+
+    second = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    try:
+        [resent] = [e["executionArn"] for e in executions(second)]
+        assert second.workflow.wait(resent) == "SUCCEEDED"
+        assert [m["to"] for m in outbox.sent] == ["ann@example.com"]
+    finally:
+        second.close()
+    third = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)  # settled: not again
+    try:
+        assert executions(third) == [] and [m["to"] for m in outbox.sent] == ["ann@example.com"]
+    finally:
+        third.close()
+
+
+def test_a_notice_whose_execution_ended_is_not_sent_again_after_a_restart(tmp_path):
+    engines = Engines(ocr=FakeOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
+    first = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    answer = accept_upload(first.deps, page_photo(64), "image/png", "ann@example.com")
+    assert first.workflow.wait(first.records.get(answer.body["id"]).execution_arn) == "SUCCEEDED"
+    first.close()
+    second = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
+    try:
+        assert executions(second) == [] and [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
+        assert second.records.unsettled_notices(0) == []
+    finally:
+        second.close()

@@ -33,7 +33,7 @@ from storytime.local.services import (
 from storytime.metrics.port import CountingMetrics
 from storytime.objects.files import FileObjectStore
 from storytime.records.sqlite import SqliteRecordStore
-from storytime.service.attempts import start_attempt, storage_low, sweep
+from storytime.service.attempts import resend_lost_notices, start_attempt, storage_low, sweep
 from storytime.service.deps import Deps
 from storytime.service.staged import STAGED_EXPIRY_DAYS, STAGED_PREFIX
 from storytime.settings import Settings
@@ -125,12 +125,14 @@ class LocalRuntime:
                 logging.getLogger("storytime.sweeper").exception("sweep failed")
 
     def resume_unfinished(self) -> int:
-        """After a restart nothing is running: pages that were under way start again, skipping done steps.
+        """After a restart nothing is running: pages that were under way start again, skipping done steps,
+        and notices claimed by an execution that died with the process are sent again.
 
         RETRYING pages wait for the fail-over guard (the sweeper or a retrieve),
         so a page that always fails is not retried on every start.
         """
         resumed = 0
+        resend_lost_notices(self.deps)
         if storage_low(self.deps):
             return 0  # the sweeper resumes them once there is room
         for record in self.records.unfinished():

@@ -137,7 +137,7 @@ class DynamoRecordStore:
         return Record.from_item(_from_dynamo(answer["Attributes"]))
 
     def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
-                     daily_limit: int | None = None) -> bool:
+                     daily_limit: int | None = None, execution_arn: str | None = None) -> bool:
         # Two conditional writes, the day's count first: a page notice refused after it gives the
         # count back, so a lost race can only send fewer notices, never more than the cap.
         day_key = {"id": f"{_ADDRESS_DAY}{address}#{notice_day(now)}"}
@@ -151,7 +151,8 @@ class DynamoRecordStore:
                 return False
         try:
             self._table.put_item(
-                Item=_to_dynamo({"id": f"{_NOTICE}{record_id}#{address}", "at": now}),
+                Item=_to_dynamo({"id": f"{_NOTICE}{record_id}#{address}", "at": now, "pageId": record_id,
+                                 "address": address, "executionArn": execution_arn, "settled": False}),
                 ConditionExpression=Attr("id").not_exists() | Attr("at").lte(Decimal(str(now - every_seconds))))
             return True
         except self._conditional_failed:
@@ -161,13 +162,29 @@ class DynamoRecordStore:
             return False
 
     def unfinished(self) -> list[Record]:
-        scan = {"FilterExpression": _unfinished()}
-        records, page = [], self._table.scan(**scan)
+        return [Record.from_item(item) for item in self._scan(_unfinished())]
+
+    def _scan(self, condition) -> list[dict]:
+        scan = {"FilterExpression": condition}
+        items, page = [], self._table.scan(**scan)
         while True:
-            records += [Record.from_item(_from_dynamo(i)) for i in page.get("Items", [])]
+            items += [_from_dynamo(i) for i in page.get("Items", [])]
             if "LastEvaluatedKey" not in page:
-                return records
+                return items
             page = self._table.scan(ExclusiveStartKey=page["LastEvaluatedKey"], **scan)
+
+    def unsettled_notices(self, since: float) -> list[tuple[str, str, str]]:
+        condition = (Attr("id").begins_with(_NOTICE) & Attr("settled").eq(False)
+                     & Attr("executionArn").exists() & Attr("executionArn").ne(None)
+                     & Attr("at").gte(Decimal(str(since))))
+        return [(i["pageId"], i["address"], i["executionArn"]) for i in self._scan(condition)]
+
+    def hand_notice(self, record_id: str, address: str, execution_arn: str | None) -> None:
+        change = ({"UpdateExpression": "SET settled = :yes", "ExpressionAttributeValues": {":yes": True}}
+                  if execution_arn is None else
+                  {"UpdateExpression": "SET executionArn = :arn", "ExpressionAttributeValues": {":arn": execution_arn}})
+        self._table.update_item(Key={"id": f"{_NOTICE}{record_id}#{address}"},
+                                ConditionExpression=Attr("id").exists(), **change)
 
     def create_book(self, book: Book) -> None:
         self._table.put_item(Item=_to_dynamo(book.to_item()), ConditionExpression=Attr("id").not_exists())

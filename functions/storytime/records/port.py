@@ -50,9 +50,18 @@ class RecordStore(Protocol):
         """
 
     def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
-                     daily_limit: int | None = None) -> bool:
+                     daily_limit: int | None = None, execution_arn: str | None = None) -> bool:
         """True (and remembered) unless ``address`` was told about this page within ``every_seconds``,
-        or was already told ``daily_limit`` times this UTC day (about any pages)."""
+        or was already told ``daily_limit`` times this UTC day (about any pages).
+
+        ``execution_arn``: the execution that sends it; the notice is unsettled until that one
+        is seen to have ended (``hand_notice``), so one lost with its process is sent again."""
+
+    def unsettled_notices(self, since: float) -> list[tuple[str, str, str]]:
+        """(page id, address, sending execution) of notices claimed since ``since`` and not settled."""
+
+    def hand_notice(self, record_id: str, address: str, execution_arn: str | None) -> None:
+        """Point an unsettled notice at the execution that sends it now; None: it is settled."""
 
     def unfinished(self) -> list[Record]: ...
 

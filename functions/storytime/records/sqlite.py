@@ -40,6 +40,8 @@ _SCHEMA = [
         page_id TEXT NOT NULL,
         address TEXT NOT NULL,
         at REAL NOT NULL,
+        execution_arn TEXT,
+        settled INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (page_id, address)
     )""",
     # Notices sent to an address per UTC day, about any page (the daily cap).
@@ -60,6 +62,10 @@ _SCHEMA = [
         item TEXT NOT NULL
     )""",
 ]
+_ADDED_COLUMNS = [
+    "ALTER TABLE notices ADD COLUMN execution_arn TEXT",
+    "ALTER TABLE notices ADD COLUMN settled INTEGER NOT NULL DEFAULT 0",
+]
 _FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
 
 
@@ -74,6 +80,11 @@ class SqliteRecordStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         for statement in _SCHEMA:
             self._db.execute(statement)
+        for column in _ADDED_COLUMNS:  # data folders made before these columns
+            try:
+                self._db.execute(column)
+            except sqlite3.OperationalError:
+                pass  # already there
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all_readers: list[sqlite3.Connection] = []
 
@@ -202,7 +213,7 @@ class SqliteRecordStore:
             return added
 
     def claim_notice(self, record_id: str, address: str, now: float, every_seconds: float,
-                     daily_limit: int | None = None) -> bool:
+                     daily_limit: int | None = None, execution_arn: str | None = None) -> bool:
         rows = self._select("SELECT at FROM notices WHERE page_id = ? AND address = ?", (record_id, address))
         if rows and rows[0][0] > now - every_seconds:
             return False  # told within the period: no write, no lock
@@ -220,10 +231,25 @@ class SqliteRecordStore:
                 self._db.execute("INSERT INTO address_days (address, day, sent) VALUES (?, ?, 1) "
                                  "ON CONFLICT(address, day) DO UPDATE SET sent = sent + 1", (address, day))
                 self._db.execute("DELETE FROM address_days WHERE day < ?", (day - 1,))
-            self._db.execute("INSERT INTO notices (page_id, address, at) VALUES (?, ?, ?) "
-                             "ON CONFLICT(page_id, address) DO UPDATE SET at = excluded.at",
-                             (record_id, address, now))
+            self._db.execute("INSERT INTO notices (page_id, address, at, execution_arn, settled) "
+                             "VALUES (?, ?, ?, ?, 0) ON CONFLICT(page_id, address) DO UPDATE SET "
+                             "at = excluded.at, execution_arn = excluded.execution_arn, settled = 0",
+                             (record_id, address, now, execution_arn))
             return True
+
+    def unsettled_notices(self, since: float) -> list[tuple[str, str, str]]:
+        return [tuple(row) for row in self._select(
+            "SELECT page_id, address, execution_arn FROM notices "
+            "WHERE settled = 0 AND execution_arn IS NOT NULL AND at >= ?", (since,))]
+
+    def hand_notice(self, record_id: str, address: str, execution_arn: str | None) -> None:
+        with self._transaction():
+            if execution_arn is None:
+                self._db.execute("UPDATE notices SET settled = 1 WHERE page_id = ? AND address = ?",
+                                 (record_id, address))
+            else:
+                self._db.execute("UPDATE notices SET execution_arn = ? WHERE page_id = ? AND address = ?",
+                                 (execution_arn, record_id, address))
 
     def unfinished(self) -> list[Record]:
         waiting = tuple(str(s) for s in UNFINISHED)

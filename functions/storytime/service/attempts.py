@@ -47,11 +47,36 @@ def tell_again(deps: Deps, record: Record, recipient: str) -> str | None:
     Returns the notifying execution's ARN, or None when nothing is to be sent
     (then nothing is started at all).
     """
-    if not deps.records.claim_notice(record.id, recipient, deps.clock(), deps.settings.renotify_after_seconds,
-                                     deps.settings.max_notices_per_address_per_day):
-        return None
     name = f"{record.id}-n{uuid.uuid4().hex[:8]}"
+    if not deps.records.claim_notice(record.id, recipient, deps.clock(), deps.settings.renotify_after_seconds,
+                                     deps.settings.max_notices_per_address_per_day,
+                                     execution_arn=deps.workflow.execution_arn(name)):
+        return None
     return deps.workflow.start(name, execution_input(deps, record, recipient))
+
+
+def resend_lost_notices(deps: Deps) -> int:
+    """Notices whose sending execution vanished (the process died between the claim and the
+    e-mail) are sent again by a new notifying execution; those whose execution ended are settled.
+
+    Where executions never vanish (Step Functions) every notice settles. A notice lost after its
+    e-mail left but before its execution ended is sent twice: at least once, never lost.
+    """
+    resent = 0
+    since = deps.clock() - deps.settings.renotify_after_seconds
+    for page_id, address, execution_arn in deps.records.unsettled_notices(since):
+        status = deps.workflow.status(execution_arn)
+        if status == "RUNNING":
+            continue
+        record = deps.records.get(page_id) if status is None else None
+        if record is None or not record.finished:
+            deps.records.hand_notice(page_id, address, None)  # it ended: its Notify sent or recorded it
+            continue
+        name = f"{page_id}-n{uuid.uuid4().hex[:8]}"
+        deps.records.hand_notice(page_id, address, deps.workflow.execution_arn(name))  # before the start
+        deps.workflow.start(name, execution_input(deps, record, address))
+        resent += 1
+    return resent
 
 
 def storage_low(deps: Deps) -> bool:

@@ -181,7 +181,7 @@ def record_outcome(deps: Deps, page_id: str, outcome: str, execution_arn: str,
     deps.metrics.count(ENDED[record.status])  # this execution wrote the final outcome: counted once
     told = [a for a in record.recipients
             if deps.records.claim_notice(page_id, a, now, deps.settings.renotify_after_seconds,
-                                         deps.settings.max_notices_per_address_per_day)]
+                                         deps.settings.max_notices_per_address_per_day, execution_arn)]
     return notice(record, told, deps.settings.media_base_url, deps.settings.public_url)
 
 
