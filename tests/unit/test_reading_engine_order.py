@@ -293,3 +293,26 @@ def test_a_short_block_off_the_right_margin_stays_a_block():
 def test_a_short_column_read_after_its_neighbour_stays_a_column():
     text = read_page(sloped_page(tail_first=False).detections())
     assert "came home at last." in text and "came home to the fox" not in text
+
+
+PRINTED = "Optical character recognition - Wikipedia https://en.wikipedia.org/wiki/OCR"
+
+
+def test_a_browsers_print_header_with_its_url_is_dropped():
+    """A web page printed and photographed: the header row the browser adds is not the page's text."""
+    detections = smaller(headed_page(PRINTED, 0.1, gap=1.5).detections(), {PRINTED, *PRINTED.split()})
+    assert read_page(detections) == BODY
+
+
+def test_a_url_line_in_body_type_or_close_to_the_body_is_text():
+    """A line naming a web address as part of the text (as large as the body, or set like its lines)."""
+    assert read_page(headed_page(PRINTED, 0.1, gap=1.5).detections()).startswith("Optical")
+    close = smaller(headed_page(PRINTED, 0.1, gap=0.33).detections(), {PRINTED, *PRINTED.split()})
+    assert read_page(close).startswith("Optical")
+
+
+def test_a_contents_list_read_with_bullets_as_equals_signs_loses_the_bullets():
+    page = EnginePage()
+    for n, entry in enumerate(["= 1 History", "= 2 Types", "= 2 + 2 = 4 is sums"]):
+        page.line(n, entry, 0.1, 0.1 + n * PITCH * 2)
+    assert read_page(page.detections()).split("\n\n") == ["1 History", "2 Types", "2 + 2 = 4 is sums"]

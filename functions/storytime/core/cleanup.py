@@ -84,3 +84,16 @@ def finish(text: str) -> str:
     """Final normalisation of a paragraph: NFC, no stray soft hyphens, single spaces."""
     text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
     return _SPACES.sub(" ", text).strip()
+
+
+# List bullets an engine reads as a sign that needs a left operand: "= 7 Unicode" is an
+# entry of a table of contents, not an equation.
+_BULLETS = ("= ",)
+
+
+def strip_bullet(line: str) -> str:
+    """A line without the bullet it starts with ("= 7 Unicode" -> "7 Unicode")."""
+    for bullet in _BULLETS:
+        if line.startswith(bullet) and line[len(bullet):].strip():
+            return line[len(bullet):]
+    return line

@@ -15,8 +15,10 @@ never reordered. Pure and deterministic.
 
 from __future__ import annotations
 
+import re
+
 from storytime.core import geometry
-from storytime.core.cleanup import is_page_number, is_running_head, join_lines, normalize_inline
+from storytime.core.cleanup import is_page_number, is_running_head, join_lines, normalize_inline, strip_bullet
 from storytime.core.columns import reading_blocks
 from storytime.core.hierarchy import engine_blocks, engine_lines
 from storytime.core.language import is_hangul
@@ -32,6 +34,8 @@ HEAD_WIDTH = 0.6  # a running head without a folio is at most this share of the 
 HEAD_CENTRED = 0.1  # ...centred over the body within this share of its width...
 HEAD_SMALLER = 0.9  # ...set smaller than the body's words (a title is set larger)...
 HEAD_SPACING = 2.0  # ...and clear of it by this many times the body's own line gaps
+# A web page printed from a browser: its URL in the header or footer row.
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S")
 TAIL_LINES = 3  # a block this short may be the ends of lines the engine split off
 TAIL_MARGIN = 1.5  # ...when each of its lines ends within this many word heights of the right margin
 SAME_SPAN = 0.5  # two reads of one line overlap by more than this share of the narrower's width
@@ -131,6 +135,23 @@ def _bare_head(line: Line, others: list[Line], height: float) -> bool:
     return gap > HEAD_SPACING * max(geometry.median(spacing), 0.0)
 
 
+def _print_margin(line: Line, others: list[Line], height: float, top: bool) -> bool:
+    """A browser's print header or footer ("Optical character recognition - Wikipedia ...
+    https://en.wikipedia.org/..."): the page's top (bottom) row, with a URL in it, in
+    smaller type than the body and standing clear of it."""
+    row = [line] + [o for o in others if o.top < line.bottom and line.top < o.bottom]
+    body = [o for o in others if all(o is not r for r in row)]
+    if len(body) < 3 or not any(_URL.search(r.text) for r in row):
+        return False
+    own = geometry.median(item.height for r in row for item in r.items)
+    if own >= HEAD_SMALLER * geometry.median(item.height for o in body for item in o.items):
+        return False
+    gap = _clearance(line, body, below=top)
+    if gap is None:
+        gap = (min(o.top for o in body) - line.bottom) if top else (line.top - max(o.bottom for o in body))
+    return gap > HEAD_GAP * height
+
+
 def _drop_page_furniture(lines: list[Line]) -> list[Line]:
     """Page numbers with nothing above (or below) them go, and so does a running
     head: a top or bottom line with a page number at one end, set apart from
@@ -145,6 +166,8 @@ def _drop_page_furniture(lines: list[Line]) -> list[Line]:
         if is_page_number(line.text) and (at_top or at_bottom):
             continue
         if at_top and _bare_head(line, others, height):
+            continue
+        if (at_top or at_bottom) and _print_margin(line, others, height, top=at_top):
             continue
         if is_running_head(line.text) and others:
             gap_below = _clearance(line, others, below=True)
@@ -263,5 +286,5 @@ def read_page(detections: list[dict]) -> str:
     detections = [d for d in detections or [] if isinstance(d, dict)]
     lines = engine_lines(detections)
     blocks = _engine_blocks(detections, lines) if lines else _geometry_blocks(detections)
-    paragraphs = (join_lines([line.text for line in p]) for p in split_paragraphs(blocks, bool(lines)))
+    paragraphs = (join_lines([strip_bullet(line.text) for line in p]) for p in split_paragraphs(blocks, bool(lines)))
     return "\n\n".join(p for p in paragraphs if p)
