@@ -18,15 +18,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance, negative_data_rejection]
 
 
-@pytest.fixture
-def served_contract(client):
-    status, _, document = client.request("GET", "/openapi.json")
+def contract_of(client, headers=None):
+    """The contract the running server serves, to fuzz it with."""
+    status, _, document = client.request("GET", "/openapi.json", headers=headers)
     assert status == 200
     # from_dict, not from_url: from_url leaves out the operation that serves the document itself.
     served = schemathesis.openapi.from_dict(document)
     # Valid requests and invalid ones (ids off the pattern, missing bodies, wrong types).
     served.config.generation.update(modes=list(schemathesis.GenerationMode))
+    served.port = client.port
     return served
+
+
+@pytest.fixture
+def served_contract(client):
+    return contract_of(client)
 
 
 contract = schemathesis.pytest.from_fixture("served_contract")
@@ -47,12 +53,7 @@ def keyed_contract(start_service):
     """The same contract on a service that has an API key (as on AWS): the key opens every route."""
     _, client = start_service(Edge(api_key=KEY))
     assert client.request("GET", "/openapi.json")[0] == 403
-    status, _, document = client.request("GET", "/openapi.json", headers={"x-api-key": KEY})
-    assert status == 200
-    served = schemathesis.openapi.from_dict(document)
-    served.config.generation.update(modes=list(schemathesis.GenerationMode))
-    served.port = client.port
-    return served
+    return contract_of(client, {"x-api-key": KEY})
 
 
 keyed = schemathesis.pytest.from_fixture("keyed_contract")
