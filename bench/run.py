@@ -23,7 +23,6 @@ within one run. ``--code DIR`` runs the servers from another checkout's
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import shutil
@@ -41,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from http_json import request  # noqa: E402 (bench/ is this script's folder)
 
 from tests.fakes import page_photo  # noqa: E402
 
@@ -131,18 +132,6 @@ class Server:
             self.process.wait(30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-def request(port: int, method: str, path: str, body: bytes | None = None, kind: str | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        conn.request(method, path, body=body, headers={"Content-Type": kind} if kind else {})
-        response = conn.getresponse()
-        raw = response.read()
-        payload = json.loads(raw) if response.getheader("Content-Type", "").startswith("application/json") else raw
-        return response.status, payload
-    finally:
-        conn.close()
 
 
 def timed(port, method, path, body=None, kind=None):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import os
 import random
 import shutil
@@ -32,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from http_json import request  # noqa: E402 (bench/ is this script's folder)
 
 from tests.e2e.pages import render_page  # noqa: E402
 
@@ -71,7 +72,7 @@ class Server:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                if request("GET", "/health", self.port)[0] in (200, 503):
+                if request(self.port, "GET", "/health")[0] in (200, 503):
                     return
             except OSError:
                 time.sleep(0.1)
@@ -80,18 +81,6 @@ class Server:
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(30)
-
-
-def request(method: str, path: str, port: int, body: bytes | None = None, headers: dict | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        raw = response.read()
-        payload = json.loads(raw) if response.getheader("Content-Type", "").startswith("application/json") else raw
-        return response.status, payload
-    finally:
-        conn.close()
 
 
 def multipart(photo: bytes, email: str) -> tuple[bytes, str]:
@@ -150,7 +139,7 @@ def soak(work: Path, data: Path) -> int:
             with count:
                 stats["tried"] += 1
             try:
-                status, answer = request("POST", "/upload", server.port, body, {"Content-Type": kind})
+                status, answer = request(server.port, "POST", "/upload", body, kind)
             except (OSError, http.client.HTTPException):  # killed mid-answer: try again, as a phone would
                 with count:
                     stats["unreachable"] += 1
@@ -184,11 +173,11 @@ def soak(work: Path, data: Path) -> int:
                 stats["disk_full"] += 1
                 time.sleep(1)
                 try:
-                    stats["health_503"] += request("GET", "/health", server.port)[0] == 503
+                    stats["health_503"] += request(server.port, "GET", "/health")[0] == 503
                     # A new page while the disk is full: 507, and nothing of it stored.
-                    status, _ = request("POST", "/upload", server.port, extra, {"Content-Type": "image/png"})
+                    status, _ = request(server.port, "POST", "/upload", extra, "image/png")
                     stats["refused_full"] += status == 507
-                    stats["probe_stored"] = request("GET", f"/result/{extra_id}", server.port)[0] != 404
+                    stats["probe_stored"] = request(server.port, "GET", f"/result/{extra_id}")[0] != 404
                 except (OSError, http.client.HTTPException):
                     pass
                 time.sleep(rng.uniform(3.0, 6.0))
@@ -221,13 +210,13 @@ def soak(work: Path, data: Path) -> int:
 
     lost, details = [], {}
     for page, page_id in sorted(ids.items()):
-        status, result = request("GET", f"/result/{page_id}", server.port)
+        status, result = request(server.port, "GET", f"/result/{page_id}")
         details[page] = status
         if status != 200 or f"Page {page}" not in (result.get("text") or ""):
             lost.append((page, status, result.get("error") or result.get("status")))
             continue
         audio = result["audioUrl"].split(f":{server.port}", 1)[1]
-        got, mp3 = request("GET", audio, server.port)
+        got, mp3 = request(server.port, "GET", audio)
         if got != 200 or len(mp3) < 1000:
             lost.append((page, "audio", got))
     mails = {}
