@@ -26,8 +26,8 @@ EDGE_ERRORS = {
     431: ("error", "HEADERS_TOO_LARGE"),
     503: ("error", "BUSY: the server is at its connection limit; try again shortly"),
 }
-FULL = (507, ("error", "INSUFFICIENT_STORAGE: storytime is short of space for new work; try again later"))
-CROWDED = (429, ("error", "TOO_MANY_RECIPIENTS: too many addresses already wait on this page"))
+FULL = {507: ("error", "INSUFFICIENT_STORAGE: storytime is short of space for new work; try again later")}
+CROWDED = {429: ("error", "TOO_MANY_RECIPIENTS: too many addresses already wait on this page")}
 KEY_ERRORS = {
     403: ("error", "FORBIDDEN: the API key (x-api-key) is missing or wrong, when the service has one"),
 }
@@ -42,14 +42,14 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
                        "IMAGE_TOO_LARGE (over 40 megapixels)"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
         422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
-        CROWDED[0]: CROWDED[1], FULL[0]: FULL[1],
+        **CROWDED, **FULL,
     },
     ("POST", "/uploads"): {
         201: ("upload_ticket", "For photos over the direct limit: PUT the bytes to uploadUrl (no API key), "
                                "then POST completeUrl"),
         400: ("error", "MALFORMED_REQUEST: not a JSON object, or a bad contentType or bytes"),
         413: ("error", "PAYLOAD_TOO_LARGE: bytes over the upload limit (25 MB)"),
-        FULL[0]: FULL[1],
+        **FULL,
     },
     ("POST", "/uploads/{key}/complete"): {
         202: ("accepted", "A new page, or one still being read: poll links.result"),
@@ -59,7 +59,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         413: ("error", "PAYLOAD_TOO_LARGE (over 25 MB) or IMAGE_TOO_LARGE (over 40 megapixels)"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE: not JPEG, PNG, WebP or HEIC"),
         422: ("error", "CORRUPT_IMAGE: damaged or truncated"),
-        CROWDED[0]: CROWDED[1], FULL[0]: FULL[1],
+        **CROWDED, **FULL,
     },
     ("GET", "/result/{id}"): {
         200: ("result", "COMPLETE: the text, its language and voice, links to the image and the MP3"),
@@ -81,7 +81,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
     ("POST", "/books"): {
         201: ("book", "A new, empty book"),
         400: ("error", "MALFORMED_REQUEST: not a JSON object, or a title that is not a short string"),
-        FULL[0]: FULL[1],
+        **FULL,
     },
     ("GET", "/books/{id}"): {
         200: ("book", "The pages in order with their statuses; audioUrl and timingsUrl once every page is read"),
@@ -98,7 +98,7 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         413: ("error", "PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE"),
         415: ("error", "UNSUPPORTED_MEDIA_TYPE"),
         422: ("error", "CORRUPT_IMAGE, or TOO_MANY_PAGES"),
-        FULL[0]: FULL[1],
+        **FULL,
     },
     ("PUT", "/books/{id}/pages"): {
         200: ("book", "The pages in their new order"),
