@@ -66,6 +66,8 @@ _ADDED_COLUMNS = [
     "ALTER TABLE notices ADD COLUMN execution_arn TEXT",
     "ALTER TABLE notices ADD COLUMN settled INTEGER NOT NULL DEFAULT 0",
 ]
+# The start-up check reads only the unsettled notices, not the whole ledger.
+_INDEXES = ["CREATE INDEX IF NOT EXISTS notices_unsettled ON notices (settled, at)"]
 _FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
 
 
@@ -85,6 +87,8 @@ class SqliteRecordStore:
                 self._db.execute(column)
             except sqlite3.OperationalError:
                 pass  # already there
+        for statement in _INDEXES:
+            self._db.execute(statement)
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all_readers: list[sqlite3.Connection] = []
 
