@@ -23,7 +23,8 @@ class StorytimeStack(Stack):
     def __init__(self, scope: Construct, id: str, *, sender_email: str, notify_email: str = "",
                  allowed_origin: str, first_reader: str = "rekognition", public_url: str = "", **kwargs):
         super().__init__(scope, id, **kwargs)
-        self.storage = Storage(self, "Storage", notify_email=notify_email, sender_email=sender_email)
+        self.storage = Storage(self, "Storage", notify_email=notify_email, sender_email=sender_email,
+                               allowed_origin=allowed_origin)
         machine_arn, execution_arns = state_machine_arns(self, STATE_MACHINE_NAME)
         settings = Settings(
             bucket=self.storage.bucket.bucket_name,

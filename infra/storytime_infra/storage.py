@@ -16,7 +16,7 @@ from storytime.service.staged import STAGED_EXPIRY_DAYS, STAGED_PREFIX
 
 
 class Storage(Construct):
-    def __init__(self, scope: Construct, id: str, *, notify_email: str, sender_email: str):
+    def __init__(self, scope: Construct, id: str, *, notify_email: str, sender_email: str, allowed_origin: str):
         super().__init__(scope, id)
         self.access_logs = s3.Bucket(
             self, "AccessLogs",
@@ -34,6 +34,11 @@ class Storage(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="media/",
+            # The web reader PUTs a big photo to its presigned URL straight from the browser: S3 must
+            # answer that origin's preflight (an image body is no simple request). PUT only; reads go
+            # through CloudFront.
+            cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.PUT], allowed_origins=[allowed_origin],
+                              allowed_headers=["Content-Type"], max_age=600)],
             lifecycle_rules=[
                 s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
                 s3.LifecycleRule(id="AbandonedUploads", prefix=STAGED_PREFIX,

@@ -145,3 +145,23 @@ def test_complete_takes_the_pages_language_and_a_bad_one_keeps_the_upload(servic
     assert status == 202, accepted
     wait_finished(runtime, accepted["id"])
     assert engines.ocr.languages == ["ko"]
+
+
+def test_a_page_on_another_origin_may_put_to_the_upload_url(start_service):
+    """The browser asks first (a PUT of an image is no simple request), as S3's bucket CORS answers on AWS."""
+    from storytime.local.edge import Edge
+
+    origin = "https://app.example"
+    runtime, client = start_service(Edge(cors_origins=frozenset({origin})))
+    answer = ticket(client, contentType="image/png")
+    path = local(answer["uploadUrl"])
+    status, headers, body = client.request("OPTIONS", path, headers={
+        "Origin": origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"})
+    assert status == 200 and body == {"allow": ["OPTIONS", "PUT"]}
+    assert headers["Access-Control-Allow-Origin"] == origin and "PUT" in headers["Access-Control-Allow-Methods"]
+    assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+    status, headers, _ = client.request("PUT", path, page_photo(7), {"Content-Type": "image/png", "Origin": origin})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == origin
+    assert runtime.objects.exists(f"uploads/{answer['key']}")
+    status, headers, _ = client.request("OPTIONS", path, headers={"Origin": "https://evil.example"})
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers

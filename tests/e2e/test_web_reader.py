@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
@@ -28,19 +29,29 @@ SCAN = FIXTURES / "tesseract_phototest.png"
 WAIT_MS = 120_000
 
 
+# The shared server's direct-upload limit (STORYTIME_MAX_UPLOAD_BYTES), lowered from 10 MB so a photo
+# over it stays small in a test; every other test's photo is far below it.
+DIRECT_LIMIT = 1_000_000
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The real server on a known port, so the media links it hands out reach it."""
+def served(tmp_path_factory):
+    """The real server on a known port, so the media links it hands out reach it; and its runtime."""
     port = free_port()
     # Retry-After 1 s: the page follows it, and the test need not wait 5 s a poll.
     runtime = LocalRuntime(tmp_path_factory.mktemp("web"), f"http://127.0.0.1:{port}/media",
-                           settings={"fresh_retry_after_seconds": 1})
+                           settings={"fresh_retry_after_seconds": 1, "max_upload_bytes": DIRECT_LIMIT})
     server = serve(runtime, "127.0.0.1", port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", runtime
     server.shutdown()
     server.server_close()
     runtime.close()
+
+
+@pytest.fixture(scope="module")
+def site(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +318,124 @@ def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
     assert page.errors == []
     screenshot(page, "desktop-book")
     assert axe_violations(page) == []
+
+
+def big_scan() -> bytes:
+    """A scan the browser leaves as it is (under 2,500 px), yet over the direct limit: an uncompressed PNG."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1100, 500), "white")
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(["The big owl sat still.", "Then the owl flew away."]):
+        draw.text((80, 100 + n * 140), line, fill="black", font=face)
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=0)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def big_photo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "big-scan.png"
+    path.write_bytes(big_scan())
+    # Over the limit and its 64 KB of slack, under twice it: the server reads it whole and answers a clean 413.
+    assert DIRECT_LIMIT + 64 * 1024 < path.stat().st_size < 2 * DIRECT_LIMIT
+    return path
+
+
+def sends(page) -> list:
+    """Every POST and PUT the page makes, answered, in order."""
+    seen = []
+    page.on("response", lambda r: seen.append(r) if r.request.method in ("POST", "PUT") else None)
+    return seen
+
+
+def steps(responses) -> list[tuple[str, str, int]]:
+    return [(r.request.method, urlsplit(r.url).path, r.status) for r in responses]
+
+
+def test_a_photo_over_the_direct_limit_goes_up_in_two_steps_and_is_read(open_page, served, big_photo):
+    site, runtime = served
+    page = open_page(viewport=DESKTOP)
+    page.get_by_label("Language of the book").select_option(label="English")
+    sent = sends(page)
+    page.set_input_files("#file", str(big_photo))
+    wait_read(page)
+
+    # The direct POST is refused (this server's limit is below the page's own threshold), then two steps.
+    key = sent[1].json()["key"]
+    assert steps(sent) == [("POST", "/upload", 413), ("POST", "/uploads", 201), ("PUT", f"/uploads/{key}", 200),
+                           ("POST", f"/uploads/{key}/complete", 202)]
+    size = big_photo.stat().st_size
+    assert json.loads(sent[1].request.post_data) == {"bytes": size, "contentType": "image/png"}
+    assert sent[2].request.headers.get("x-api-key") is None and sent[2].request.headers["content-type"] == "image/png"
+    assert json.loads(sent[3].request.post_data) == {"language": "en"}  # the language chosen goes with it
+    page_id = sent[3].json()["id"]
+    assert not runtime.objects.exists(f"uploads/{key}")  # kept as the page's image now, the staged copy gone
+    announced = page.evaluate("announced")
+    assert "Sending the photo… 100%" in announced and announced[-1] == "Ready. Press play to listen.", announced
+
+    assert json.loads(urlopen(f"{site}/result/{page_id}").read())["status"] == "COMPLETE"
+    assert "owl" in page.inner_text("#text")
+    page.wait_for_function("document.getElementById('audio').readyState >= 1", timeout=30_000)
+    page.evaluate("document.getElementById('audio').play()")
+    page.wait_for_function("document.getElementById('audio').currentTime > 0.5", timeout=30_000)
+    page.evaluate("document.getElementById('audio').pause()")
+    assert page.evaluate("document.getElementById('audio').error") is None and page.errors == []
+
+
+def test_an_expired_upload_link_shows_its_error_and_try_again_sends_it_anew(open_page, served, big_photo):
+    site, runtime = served
+    page = open_page()
+    # A deployment's config may set the threshold: over it the page goes straight to two steps.
+    page.route("**/app/config.json", lambda route: route.fulfill(json={"api": "", "directMaxBytes": 500_000}))
+
+    def expired(route):
+        """The real ticket, its URL signed by the real server but for a time already past."""
+        answer = route.fetch()
+        ticket = answer.json()
+        ticket["uploadUrl"] = site + runtime.objects.upload_url(f"uploads/{ticket['key']}", int(time.time()) - 60)
+        route.fulfill(response=answer, json=ticket)
+
+    page.route("**/uploads", expired)
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    sent = sends(page)
+    page.set_input_files("#file", str(big_photo))
+    problem = page.locator("#problem")
+    expect(problem).to_be_visible(timeout=WAIT_MS)
+    expect(problem).to_contain_text("its upload link expired or was refused (URL_EXPIRED). Try again.")
+    assert page.get_attribute("#problem", "data-code") == "UPLOAD_REFUSED"
+    key = sent[0].json()["key"]
+    assert steps(sent) == [("POST", "/uploads", 201), ("PUT", f"/uploads/{key}", 403)]  # no direct POST, no complete
+    assert not runtime.objects.exists(f"uploads/{key}")  # the server's URL_EXPIRED is in the message above
+    assert page.locator("#progress-bar").is_hidden() and page.locator("#reader").is_hidden()
+
+    page.unroute("**/uploads")
+    page.click("#retry")  # a new ticket, and this time the photo goes
+    wait_read(page)
+    again = sent[2].json()["key"]
+    assert again != key and steps(sent)[2:4] == [("POST", "/uploads", 201), ("PUT", f"/uploads/{again}", 200)]
+    assert steps(sent)[4][:2] == ("POST", f"/uploads/{again}/complete")
+    assert "owl" in page.inner_text("#text") and page.errors == []
+
+
+def test_a_book_page_over_the_direct_limit_goes_up_in_two_steps_and_joins_by_its_id(open_page, big_photo):
+    page = open_page()
+    sent = sends(page)
+    page.set_input_files("#book-files", str(big_photo))
+    expect(page.locator("#book-pages li")).to_have_count(1, timeout=WAIT_MS)
+    expect(page.locator("#progress-bar")).to_be_hidden()
+    book = sent[0].json()["id"]
+    key = sent[2].json()["key"]
+    assert steps(sent)[:4] == [("POST", "/books", 201), ("POST", f"/books/{book}/pages", 413),
+                               ("POST", "/uploads", 201), ("PUT", f"/uploads/{key}", 200)]
+    assert steps(sent)[4][:2] == ("POST", f"/uploads/{key}/complete") and steps(sent)[4][2] in (200, 202)
+    page_id = sent[4].json()["id"]
+    assert steps(sent)[5:] == [("POST", f"/books/{book}/pages", 201)]
+    assert json.loads(sent[5].request.post_data) == {"pageId": page_id}
+    assert page.get_attribute("#book-pages li", "data-page") == page_id
+    assert page.locator("#problem").is_hidden() and page.errors == []
 
 
 # Runs after the shared site's tests: its own runtime's close() uninstalls the AWS bridge they all share.

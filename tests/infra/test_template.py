@@ -54,6 +54,15 @@ def test_media_bucket_forgets_abandoned_uploads(template_json):
     assert rules["LeftoverSpeechParts"]["Prefix"] == "speech/"
 
 
+def test_the_web_reader_may_put_a_big_photo_to_its_presigned_url_from_the_configured_origin(template_json):
+    """The two-step upload's PUT comes from the page's origin: the media bucket answers its preflight, and no other."""
+    (rule,) = media_bucket(template_json)["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["PUT"] and rule["AllowedOrigins"] == [CONTEXT["allowedOrigin"]]
+    assert rule["AllowedHeaders"] == ["Content-Type"]
+    others = [b for b in resources(template_json, "AWS::S3::Bucket").values() if "CorsConfiguration" in b["Properties"]]
+    assert len(others) == 1
+
+
 def test_cloudfront_reads_the_bucket_through_origin_access_control_over_https_only(template, template_json):
     oac = only(template_json, "AWS::CloudFront::OriginAccessControl")["OriginAccessControlConfig"]
     assert oac["OriginAccessControlOriginType"] == "s3"

@@ -277,6 +277,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         if path.startswith(MEDIA_PREFIX):
             return ["GET", "HEAD", "OPTIONS"]
         methods = {route.method for route in self.server.routes if route.match(path) is not None}
+        if not methods and path.startswith(UPLOAD_PREFIX) and path.count("/") == 2:
+            methods = {"PUT"}  # an upload URL: a page on another origin asks first, as S3's CORS answers
         if "GET" in methods:
             methods.add("HEAD")
         return sorted(methods | {"OPTIONS"}) if methods else []

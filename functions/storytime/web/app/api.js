@@ -2,6 +2,11 @@
 
 let apiBase = "";
 let apiKey = "";
+// The largest photo sent with a direct POST /upload; bigger ones take the two-step upload.
+// AWS's direct limit (~4.4 MB: a base64 body in Lambda's 6 MB payload) is the lower of the two
+// platforms', so it is safe on both; config.json's directMaxBytes may say otherwise.
+export const DIRECT_MAX_BYTES = 4_400_000;
+let directMaxBytes = DIRECT_MAX_BYTES;
 
 // config.json says where the API is: "" is this page's own origin (the local server);
 // a deployment behind CloudFront writes the API Gateway address there, and the usage plan's
@@ -13,6 +18,7 @@ export async function configure() {
       const config = await answer.json();
       apiBase = config.api || "";
       apiKey = config.apiKey || "";
+      if (Number.isInteger(config.directMaxBytes) && config.directMaxBytes > 0) directMaxBytes = config.directMaxBytes;
     }
   } catch {
     apiBase = "";
@@ -24,6 +30,8 @@ function keyed(headers = {}) {
 }
 
 export const keyedHeaders = keyed;
+
+export const directLimit = () => directMaxBytes;
 
 export function apiUrl(path) {
   return new URL(path, apiBase || location.origin).href;
@@ -38,7 +46,7 @@ export class ApiError extends Error {
   }
 }
 
-function parse(text) {
+export function parse(text) {
   try {
     return JSON.parse(text);
   } catch {
@@ -56,28 +64,41 @@ export function withLanguage(path, language) {
   return language ? `${path}?language=${encodeURIComponent(language)}` : path;
 }
 
-// POST /upload with the picture as the body. XMLHttpRequest, because fetch cannot report upload progress.
-export function upload(blob, onProgress, language = "") {
+// One request by XMLHttpRequest, because fetch cannot report upload progress.
+// Resolves with {status, text, header(name)} whatever the status; rejects only when nothing came back.
+export function send(method, url, body, headers = {}, onProgress = () => {}) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", apiUrl(withLanguage("/upload", language)));
-    request.setRequestHeader("Content-Type", blob.type || "application/octet-stream");
-    if (apiKey) request.setRequestHeader("x-api-key", apiKey);
+    request.open(method, url);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
-    request.addEventListener("load", () => {
-      const body = parse(request.responseText);
-      if (request.status === 200 || request.status === 202) {
-        resolve({ status: request.status, body, retryAfter: retryAfter(request.getResponseHeader("Retry-After"), 2) });
-      } else {
-        reject(new ApiError(request.status, body.error || `HTTP_${request.status}`, body.message));
-      }
-    });
+    request.addEventListener("load", () => resolve({
+      status: request.status, text: request.responseText, header: (name) => request.getResponseHeader(name),
+    }));
     request.addEventListener("error", () => reject(new ApiError(0, "OFFLINE")));
     request.addEventListener("timeout", () => reject(new ApiError(0, "OFFLINE")));
-    request.send(blob);
+    request.send(body);
   });
+}
+
+// What POST /upload (and a two-step upload's complete) answered: {status, body, retryAfter} for a
+// page taken (202) or already finished (200); an ApiError, with the answer's body, for anything else.
+export function uploadAnswer(answer) {
+  const body = parse(answer.text);
+  if (answer.status === 200 || answer.status === 202) {
+    return { status: answer.status, body, retryAfter: retryAfter(answer.header("Retry-After"), 2) };
+  }
+  const error = new ApiError(answer.status, body.error || `HTTP_${answer.status}`, body.message);
+  error.body = body;
+  throw error;
+}
+
+// POST /upload with the picture as the body.
+export async function upload(blob, onProgress, language = "") {
+  const headers = keyed({ "Content-Type": blob.type || "application/octet-stream" });
+  return uploadAnswer(await send("POST", apiUrl(withLanguage("/upload", language)), blob, headers, onProgress));
 }
 
 // GET /result/{id} once: {status, body, retryAfter}.

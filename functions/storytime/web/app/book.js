@@ -1,6 +1,7 @@
 // Books: pages added one by one or many at once, reordered, played as one narration.
 
-import { ApiError, apiUrl, keyedHeaders, withLanguage } from "./api.js";
+import { ApiError, apiUrl, directLimit, keyedHeaders, withLanguage } from "./api.js";
+import { stagedUpload } from "./staged.js";
 
 const BOOK_KEY = "storytime.book";
 
@@ -38,9 +39,25 @@ export async function loadBook(id) {
 }
 
 // One page's photo into the book: uploaded (and deduplicated) as /upload does, appended.
-export async function addPage(id, blob, language = "") {
-  return call("POST", withLanguage(`/books/${encodeURIComponent(id)}/pages`, language), blob,
-    blob.type || "application/octet-stream");
+// A photo over the direct limit goes up in two steps first, then joins the book by its page id.
+export async function addPage(id, blob, language = "", onProgress = () => {}) {
+  const pages = `/books/${encodeURIComponent(id)}/pages`;
+  if (blob.size <= directLimit()) {
+    try {
+      return await call("POST", withLanguage(pages, language), blob, blob.type || "application/octet-stream");
+    } catch (error) {
+      if (error.code !== "PAYLOAD_TOO_LARGE") throw error;
+    }
+  }
+  let pageId;
+  try {
+    pageId = (await stagedUpload(blob, onProgress, language)).body.id;
+  } catch (error) {
+    // A page sent before that ended without text or failed: in the book all the same, as a direct add does.
+    pageId = error.body?.id;
+    if (!pageId) throw error;
+  }
+  return call("POST", pages, JSON.stringify({ pageId }));
 }
 
 export async function reorder(id, pages) {

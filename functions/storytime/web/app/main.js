@@ -1,16 +1,17 @@
 // The web reader: photograph or pick a page, follow its reading, listen and read along.
 
-import { ApiError, configure, result as fetchResult, upload, waitForResult } from "./api.js";
+import { ApiError, configure, result as fetchResult, waitForResult } from "./api.js";
 import { t, translate } from "./i18n.js";
 import { follow as readAlong, loadTimings, renderText } from "./readalong.js";
 import { forget, recentPages, remember } from "./recent.js";
 import { shrink } from "./shrink.js";
+import { sendPhoto } from "./staged.js";
 import { addPage, currentBook, loadBook, newBook, reorder, waitForBook } from "./book.js";
 
 const $ = (id) => document.getElementById(id);
 // How far along the bar each step stands (the upload fills the first fifth).
 const STEP_VALUE = { QUEUED: 25, READING_PAGE: 45, FINDING_TEXT: 70, SPEAKING: 85 };
-const RETRYABLE = new Set(["FAILED", "BUSY", "OFFLINE"]);
+const RETRYABLE = new Set(["FAILED", "BUSY", "OFFLINE", "UPLOAD_REFUSED"]);
 const SPEED_KEY = "storytime.speed";
 const LANGUAGE_KEY = "storytime.pageLanguage";
 let busy = false;
@@ -63,6 +64,8 @@ export function messageFor(error) {
       return t("gone");
     case "FORBIDDEN":
       return t("forbidden");
+    case "UPLOAD_REFUSED":
+      return t("uploadRefused", { code: error.reason || error.status });
     case "OFFLINE":
       return t("offline");
     case "BUSY":
@@ -142,11 +145,11 @@ async function readPhoto(file) {
     const blob = await shrink(file);
     let shown = -1;
     progress(t("uploading", { percent: 0 }), 0);
-    sent = await upload(blob, (fraction) => {
+    sent = await sendPhoto(blob, (fraction) => {
       const percent = Math.round(fraction * 100);
       $("progress-bar").value = fraction * 20;
-      // Tell the live region in tens, not at every packet.
-      if (percent - shown >= 10 || percent === 100) {
+      // Tell the live region in tens, not at every packet (and anew when a second step starts over).
+      if (percent < shown || percent - shown >= 10 || percent === 100) {
         shown = percent;
         say(t("uploading", { percent }));
       }
