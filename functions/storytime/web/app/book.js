@@ -1,7 +1,7 @@
 // Books: pages added one by one or many at once, reordered, played as one narration.
 
 import { ApiError, apiUrl, directLimit, keyedHeaders, withLanguage } from "./api.js";
-import { stagedUpload } from "./staged.js";
+import { overDirectLimit, stagedUpload } from "./staged.js";
 
 const BOOK_KEY = "storytime.book";
 
@@ -46,7 +46,7 @@ export async function addPage(id, blob, language = "", onProgress = () => {}) {
     try {
       return await call("POST", withLanguage(pages, language), blob, blob.type || "application/octet-stream");
     } catch (error) {
-      if (error.code !== "PAYLOAD_TOO_LARGE") throw error;
+      if (!overDirectLimit(error)) throw error;
     }
   }
   let pageId;

@@ -300,7 +300,10 @@ async function addPages(files) {
       : await newBook();
     for (const [index, file] of files.entries()) {
       progress(t("bookAdding", { n: index + 1, total: files.length }), (index / files.length) * 100);
-      book = await addPage(book.id, await shrink(file), $("page-language").value);
+      // A big photo's two-step upload moves the bar within its page's share.
+      book = await addPage(book.id, await shrink(file), $("page-language").value, (fraction) => {
+        $("progress-bar").value = ((index + fraction) / files.length) * 100;
+      });
       renderBook(book);
     }
     endProgress();

@@ -59,13 +59,17 @@ export async function stagedUpload(blob, onProgress, language = "") {
   return complete(place, language);
 }
 
-// Too big for the direct limit, or refused by it (413: a server with a lower limit): two steps.
+// A direct body refused for its size (PAYLOAD_TOO_LARGE, or the gateway's own REQUEST_TOO_LARGE),
+// not a picture with too many pixels, which no way of sending helps.
+export const overDirectLimit = (error) => error.status === 413 && error.code !== "IMAGE_TOO_LARGE";
+
+// Too big for the direct limit, or refused by it (a server with a lower limit): two steps.
 export async function sendPhoto(blob, onProgress, language = "") {
   if (blob.size <= directLimit()) {
     try {
       return await upload(blob, onProgress, language);
     } catch (error) {
-      if (error.code !== "PAYLOAD_TOO_LARGE") throw error;
+      if (!overDirectLimit(error)) throw error;
     }
   }
   return stagedUpload(blob, onProgress, language);
