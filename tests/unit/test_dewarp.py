@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from storytime.core.images import prepare_upload
-from storytime.ocr.dewarp import CURVED, Warp, curvature, flatten_if_curved, text_lines
+from storytime.ocr.dewarp import CURVED, Warp, contours_of, curvature, flatten_if_curved, text_lines
 from storytime.ocr.tesseract import TesseractDetectText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -83,3 +83,30 @@ def test_the_flattening_libraries_load_only_when_a_page_is_read():
             "print(sorted({'numpy', 'scipy', 'cv2', 'page_dewarp'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["gen_en_two_column_photo.jpg", "pagedewarp_boston_cooking_a.jpg",
+                                  "darknet_eagle.jpg"])
+def test_the_contours_are_the_librarys_own_bit_for_bit(name):
+    """contours_of is page-dewarp's get_contours without its per-point loop:
+    the same contours, extents and end points, to the last bit."""
+    import math
+
+    import numpy as np
+    from cv2 import COLOR_GRAY2RGB, INTER_AREA, cvtColor, resize
+    from page_dewarp.contours import get_contours
+    from page_dewarp.mask import Mask
+    from page_dewarp.options import cfg
+
+    gray = np.asarray(page(name))
+    scale = math.ceil(max(gray.shape[1] / cfg.SCREEN_MAX_W, gray.shape[0] / cfg.SCREEN_MAX_H))
+    small = cvtColor(resize(gray, (0, 0), None, 1 / scale, 1 / scale, INTER_AREA), COLOR_GRAY2RGB)
+    mask = Mask("page", small, np.full(small.shape[:2], 255, np.uint8), True).value
+    theirs, ours = get_contours("page", small, mask), contours_of(mask)
+    assert len(ours) == len(theirs) > 20
+    for mine, library in zip(ours, theirs):
+        assert set(vars(mine)) == set(vars(library))
+        assert mine.rect == library.rect and mine.local_xrng == library.local_xrng
+        assert mine.angle == library.angle and mine.pred is mine.succ is None
+        for attribute in ("contour", "mask", "center", "tangent", "point0", "point1"):
+            assert np.array_equal(getattr(mine, attribute), getattr(library, attribute))

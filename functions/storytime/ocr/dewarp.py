@@ -11,8 +11,8 @@ as they are, under 1 % flattened). This is page-dewarp's cubic-sheet model
 2. ``curvature``: each long line (at least a third of the width) is fitted
    with a straight line; how far its smoothed centre line strays from it, in
    text heights, median over the lines. A flat page keeps straight lines even
-   in perspective, so only bending raises it. It costs about 0.05-0.1 s of
-   CPU, so every page is measured and a flat one goes on untouched.
+   in perspective, so only bending raises it. It costs 0.005-0.04 s of CPU
+   (``contours_of``), so every page is measured and a flat one goes on untouched.
 3. ``flatten`` (curved pages only): the model's parameters (camera pose, two
    cubic slopes of the sheet, each line's height and each sample's place
    along its line) are fitted with scipy's ``least_squares`` told the
@@ -138,8 +138,48 @@ def text_lines(image: Image.Image) -> TextLines:
     pagemask = np.zeros((sh, sw), dtype=np.uint8)
     pagemask[my:sh - my, mx:sw - mx] = 255
     outline = np.array([[mx, my], [mx, sh - my], [sw - mx, sh - my], [sw - mx, my]])
-    contours = Mask("page", small, pagemask, True).contours()
+    contours = contours_of(Mask("page", small, pagemask, True).value)
     return TextLines(small, pagemask, outline, assemble_spans("page", small, pagemask, contours))
+
+
+def contours_of(mask) -> list:
+    """page-dewarp's ``get_contours(mask)``: the same filters and the same
+    ``ContourInfo``s, but each contour's extent along its own axis is found
+    with one numpy expression over its points, where the library calls
+    ``np.dot`` once per point (55 of the 80 ms of CPU the curvature test took
+    on the dense page, paid on every page)."""
+    import numpy as np
+    from cv2 import CHAIN_APPROX_NONE, RETR_EXTERNAL, boundingRect, findContours
+    from page_dewarp.contours import ContourInfo, blob_mean_and_tangent, make_tight_mask
+    from page_dewarp.options import cfg
+
+    found, _ = findContours(mask, RETR_EXTERNAL, CHAIN_APPROX_NONE)
+    out = []
+    for contour in found:
+        rect = boundingRect(contour)
+        left, top, width, height = rect
+        if width < cfg.TEXT_MIN_WIDTH or height < cfg.TEXT_MIN_HEIGHT or width < cfg.TEXT_MIN_ASPECT * height:
+            continue
+        tight = make_tight_mask(contour, left, top, width, height)
+        if tight.sum(axis=0).max() > cfg.TEXT_MAX_THICKNESS:
+            continue
+        if (moments := blob_mean_and_tangent(contour)) is None:
+            continue
+        # ContourInfo.__init__ without its per-point loop: its attributes, set
+        # as it sets them (tests/unit/test_dewarp.py compares the two).
+        info = ContourInfo.__new__(ContourInfo)
+        info.contour, info.rect, info.mask = contour, rect, tight
+        info.center, info.tangent = moments
+        info.angle = np.arctan2(info.tangent[1], info.tangent[0])
+        offsets = contour.reshape((-1, 1, 2)) - info.center
+        # One 2-vector dot per point, in a batch: bit for bit the library's np.dot.
+        along = np.matmul(offsets, info.tangent.reshape((2, 1))).ravel()
+        info.local_xrng = (along.min(), along.max())
+        info.point0 = info.center + info.tangent * info.local_xrng[0]
+        info.point1 = info.center + info.tangent * info.local_xrng[1]
+        info.pred = info.succ = None
+        out.append(info)
+    return out
 
 
 def curvature(lines: TextLines) -> float | None:
