@@ -96,9 +96,9 @@ class CountingEngine(TesseractDetectText):
         super().__init__()
         self.runs: list[str] = []
 
-    def _tesseract(self, image, psm, languages):
+    def _lines(self, image, psm, languages):
         self.runs.append(languages)
-        return super()._tesseract(image, psm, languages)
+        return super()._lines(image, psm, languages)
 
     def _osd(self, image):
         self.runs.append("osd")

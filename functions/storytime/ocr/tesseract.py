@@ -61,6 +61,7 @@ from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
+from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned
 
 TEXT_MODEL_VERSION = "3.0"
@@ -97,6 +98,7 @@ class _Word:
     top: float
     width: float
     height: float
+    parts: tuple = ()   # the engine's pieces joined into this word (a Korean word's syllables)
 
 
 @dataclass
@@ -133,6 +135,7 @@ class _Reading:
     psm: int
     frame: _Frame | None = None
     languages: str = ""     # the -l it was read with
+    image: Image.Image | None = field(default=None, repr=False)    # the image read
 
     @property
     def words(self) -> list[_Word]:
@@ -228,7 +231,7 @@ class TesseractDetectText:
                  max_skew: float = 15.0, min_skew: float = 1.0, even_light: bool = True,
                  curved: float | None = CURVED,
                  timeout: float = 180, tesseract_cmd: str | None = None,
-                 omp_thread_limit: int | None = 1) -> None:
+                 omp_thread_limit: int | None = 1, second_look: bool = True) -> None:
         self.languages = languages
         self.latin = languages or latin
         self.hangul = languages or hangul
@@ -247,6 +250,7 @@ class TesseractDetectText:
         self.even_light = even_light
         self.curved = curved
         self.timeout = timeout
+        self.second_look = second_look
         if tesseract_cmd:
             pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
         if omp_thread_limit is not None:
@@ -258,7 +262,7 @@ class TesseractDetectText:
         """``language``: the page's language as its uploader named it ("ko",
         "en", "fr", "es", "de"), read with first; None finds it out."""
         image = self._open(image_bytes)
-        return self._response(self.read(image, language))
+        return self._response(self._second_look(self.read(image, language)))
 
     def read(self, image: Image.Image, language: str | None = None) -> _Reading:
         """The page's reading, in as few Tesseract runs as the page allows.
@@ -334,6 +338,19 @@ class TesseractDetectText:
             return reading if self._hangul_confident(reading) else None
         reading = self._read_turned(image, 0, languages=model, uprights=uprights)
         return reading if self._confident(reading) else None
+
+    def _second_look(self, reading: _Reading) -> _Reading:
+        """A Hangul page's doubtful stretches read again from small crops
+        (``ocr.second_look``), its Latin words and numbers with ``latin``."""
+        if not self.second_look or reading.image is None or reading.hangul_fraction < 0.5:
+            return reading
+        alternative = self.latin if self.latin != reading.languages else None
+        lines = second_look([line.words for line in reading.lines], reading.image,
+                            lambda image, languages: [line.words for line in self._lines(image, 6, languages)],
+                            reading.languages, alternative)
+        for line, words in zip(reading.lines, lines):
+            line.words = words
+        return reading
 
     def _confident(self, reading: _Reading) -> bool:
         """Enough real words, most of them read with high confidence, on lines
@@ -471,6 +488,17 @@ class TesseractDetectText:
         return reading
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> _Reading:
+        kept = []
+        for line in self._lines(image, psm, languages):
+            mean = sum(w.conf for w in line.words) / len(line.words)
+            floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
+            if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
+                continue
+            kept.append(line)
+        return _Reading(kept, image.width, image.height, psm, languages=languages, image=image)
+
+    def _lines(self, image: Image.Image, psm: int, languages: str) -> list[_Line]:
+        """Tesseract's lines of ``image``, words joined as its text joins them, rules dropped."""
         data, spaced = self._run(image, psm, languages)
         lines: dict[tuple, _Line] = {}
         for i, text in enumerate(data["text"]):
@@ -489,19 +517,14 @@ class TesseractDetectText:
                 line.words[-1] = _joined(line.words[-1], word)   # one word in the engine's own text
             else:
                 line.words.append(word)
-        kept = []
+        out = []
         for line in lines.values():
             if spaced is None:
                 line.words = _merge_hangul_fragments(line.words)
             line.words = [w for w in line.words if not is_rule(w.text)]    # rows of dashes
-            if not line.words:
-                continue
-            mean = sum(w.conf for w in line.words) / len(line.words)
-            floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
-            if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
-                continue
-            kept.append(line)
-        return _Reading(kept, image.width, image.height, psm, languages=languages)
+            if line.words:
+                out.append(line)
+        return out
 
     def _run(self, image: Image.Image, psm: int, languages: str) -> tuple[dict, list[bool] | None]:
         """One Tesseract run writing both its word table (TSV) and its text.
@@ -639,7 +662,7 @@ def _joined(first: _Word, second: _Word) -> _Word:
     bottom = max(first.top + first.height, second.top + second.height)
     n1, n2 = len(first.text), len(second.text)
     return _Word(first.text + second.text, (first.conf * n1 + second.conf * n2) / (n1 + n2),
-                 left, top, right - left, bottom - top)
+                 left, top, right - left, bottom - top, (first.parts or (first,)) + (second.parts or (second,)))
 
 
 def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
