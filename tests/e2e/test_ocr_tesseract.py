@@ -333,14 +333,14 @@ def test_upright_korean_page_is_read_with_kor_without_osd():
     Korean read is the one kept, no OSD run."""
     engine = CountingEngine()
     response = engine(render_page(KOREAN_STORY, size=32))
-    assert engine.runs == ["ocr eng", "ocr kor"]
+    assert engine.runs == ["ocr eng", "ocr kor", "ocr kor"]     # the last: its one weak word again (second look)
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
 def test_upside_down_korean_page_is_turned_by_one_osd_run():
     engine = CountingEngine()
     response = engine(render_page(KOREAN_STORY, size=32, rotate=180))
-    assert engine.runs == ["ocr eng", "ocr kor", "osd", "ocr kor"]
+    assert engine.runs == ["ocr eng", "ocr kor", "osd", "ocr kor", "ocr kor"]    # the last: second look
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
@@ -372,5 +372,6 @@ def test_a_page_whose_language_is_named_is_one_run(language):
                    else (KOREAN_STORY, render_page(KOREAN_STORY, size=32)))
     engine = CountingEngine()
     response = engine(page, language=language)
-    assert engine.runs == [{"fr": "ocr fra", "ko": "ocr kor"}[language]]
+    # Korean: one more small run, the second look at its one weak word.
+    assert engine.runs == {"fr": ["ocr fra"], "ko": ["ocr kor", "ocr kor"]}[language]
     assert cer("\n".join(story), read_page(response["TextDetections"])) <= (0.01 if language == "fr" else 0.10)

@@ -1,0 +1,112 @@
+"""The second look's decisions (``ocr.second_look``) with a stand-in reader:
+which stretches are read again, and when the new words are taken. The real
+Tesseract on crops of fixtures: tests/e2e/test_second_look_tesseract.py."""
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+from storytime.ocr.second_look import ACCEPT, find_targets, second_look
+from storytime.ocr.tesseract import _Word
+
+HEIGHT = 30
+
+
+def word(text: str, conf: float, left: float, top: float = 100, width: float = 60, parts: tuple = ()) -> _Word:
+    return _Word(text, conf, left, top, width, HEIGHT, parts)
+
+
+def page(*inked: tuple[int, int]) -> Image.Image:
+    """Paper with a glyph-sized dark block on row 100 at each (left, width)."""
+    image = Image.new("L", (900, 300), 230)
+    draw = ImageDraw.Draw(image)
+    for left, width in inked:
+        draw.rectangle((left, 100, left + width, 100 + HEIGHT), fill=20)
+    return image
+
+
+def body_line(*extra: _Word) -> list[_Word]:
+    return [word("가나", 95, 40), word("다라", 95, 120), word("마바", 95, 200), *extra]
+
+
+def other_lines() -> list[list[_Word]]:
+    return [[word("사아", 95, 40, 20), word("자차", 95, 700, 20)], [word("카타", 95, 40, 200), word("파하", 95, 700, 200)]]
+
+
+class StubReader:
+    """Answers each sheet with the given words per crop, placed where the
+    crop was pasted; records the languages it was asked for."""
+
+    def __init__(self, answers: dict[str, list[tuple[str, float]]]) -> None:
+        self.answers, self.calls = answers, []
+
+    def __call__(self, sheet: Image.Image, languages: str) -> list[list[_Word]]:
+        self.calls.append(languages)
+        answers = self.answers.get(languages, [])
+        # One crop a sheet in these tests: its words side by side on the crop's row.
+        top = sheet.height // 2 - HEIGHT // 2
+        return [[_Word(text, conf, 40 + 70 * n, top, 60, HEIGHT) for n, (text, conf) in enumerate(answers)]]
+
+
+def test_a_weak_word_is_a_target_and_confident_words_are_not():
+    lines = [body_line(word("바사", 30, 280))] + other_lines()
+    targets = find_targets(lines, page(), HEIGHT)
+    assert [[w.text for w in t.words] for t in targets] == [["바사"]]
+
+
+def test_ink_no_word_covers_on_a_body_line_is_a_target_and_blank_paper_is_not():
+    lines = [body_line()] + other_lines()
+    assert find_targets(lines, page(), HEIGHT) == []
+    targets = find_targets(lines, page((420, 120)), HEIGHT)
+    assert len(targets) == 1 and targets[0].words == []
+    left, top, right, bottom = targets[0].box
+    assert left <= 420 and right >= 540 and top <= 100 and bottom >= 100 + HEIGHT and right < 700
+
+
+def test_ink_under_a_word_is_covered():
+    lines = [body_line(word("바사", 90, 420, width=120))] + other_lines()
+    assert find_targets(lines, page((420, 120)), HEIGHT) == []
+
+
+def test_a_more_confident_reading_replaces_a_weak_word_and_a_weak_one_does_not():
+    lines = [body_line(word("바사", 30, 280))] + other_lines()
+    better = second_look(lines, page((280, 60)), StubReader({"kor": [("바다", 90)]}), "kor")
+    assert [w.text for w in better[0]] == ["가나", "다라", "마바", "바다"]
+    worse = second_look(lines, page((280, 60)), StubReader({"kor": [("바자", ACCEPT - 5)]}), "kor")
+    assert [w.text for w in worse[0]] == ["가나", "다라", "마바", "바사"]
+
+
+def test_uncovered_ink_gets_its_confident_words_only():
+    lines = [body_line()] + other_lines()
+    read = StubReader({"kor": [("새말", 90), ("잡", ACCEPT - 20)]})
+    out = second_look(lines, page((420, 130)), read, "kor")
+    assert [w.text for w in out[0]] == ["가나", "다라", "마바", "새말"]
+
+
+def test_latin_letters_and_digits_read_weakly_are_read_with_the_alternative():
+    lines = [body_line(word("ㄴ01", 45, 280))] + other_lines()
+    read = StubReader({"kor": [("107", 50)], "eng": [("LOT", 96)]})
+    out = second_look(lines, page((280, 60)), read, "kor", alternative="eng")
+    assert read.calls == ["kor", "eng"]
+    assert out[0][-1].text == "LOT"
+
+
+def test_hangul_read_again_confidently_is_not_read_with_the_alternative():
+    lines = [body_line(word("바사", 30, 280))] + other_lines()
+    read = StubReader({"kor": [("바다", 90)], "eng": [("BADA", 99)]})
+    out = second_look(lines, page((280, 60)), read, "kor", alternative="eng")
+    assert read.calls == ["kor"] and out[0][-1].text == "바다"
+
+
+def test_a_word_whose_script_changes_keeps_its_hangul_pieces_and_rereads_the_rest():
+    pieces = (word("프로", 93, 280, width=40), word("스벤", 93, 320, width=40), word("[6806", 5, 360, width=80))
+    mixed = word("프로스벤[6806", 40, 280, width=160, parts=pieces)
+    lines = [body_line(mixed)] + other_lines()
+    read = StubReader({"kor": [("프로스벤[6806", 40)], "eng": [("(Prosben", 92)]})
+    out = second_look(lines, page((280, 160)), read, "kor", alternative="eng")
+    assert [w.text for w in out[0][3:]] == ["프로스벤", "(Prosben"]
+
+
+def test_a_page_with_too_few_confident_words_is_left_as_it_is():
+    lines = [[word("가", 30, 40), word("나", 20, 120)]]
+    read = StubReader({})
+    assert second_look(lines, page((40, 200)), read, "kor") == lines
+    assert read.calls == []
