@@ -28,7 +28,8 @@ def body_line(*extra: _Word) -> list[_Word]:
 
 
 def other_lines() -> list[list[_Word]]:
-    return [[word("사아", 95, 40, 20), word("자차", 95, 700, 20)], [word("카타", 95, 40, 200), word("파하", 95, 700, 200)]]
+    return [[word("사아", 95, 40, 20), word("자차", 95, 700, 20)],
+            [word("카타", 95, 40, 200), word("파하", 95, 700, 200)]]
 
 
 class StubReader:

@@ -319,7 +319,8 @@ def _runs(items: list, keep: Callable, adjacent: Sequence | None = None) -> list
         if not keep(item):
             previous = None
             continue
-        follows = previous is not None and (adjacent is None or _index(adjacent, item) == _index(adjacent, previous) + 1)
+        follows = previous is not None and (adjacent is None
+                                            or _index(adjacent, item) == _index(adjacent, previous) + 1)
         if follows:
             runs[-1].append(item)
         else:
