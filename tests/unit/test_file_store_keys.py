@@ -33,3 +33,24 @@ def test_only_transient_objects_skip_the_fsyncs(tmp_path, monkeypatch):
     assert [p.name for p in store.path(part).parent.iterdir()] == ["0000-task.mp3"]  # renamed into place
     store.put(text_key("a" * 64), b"words", "text/plain")
     assert len(synced) == 2 and store.get(text_key("a" * 64)) == b"words"  # the file, then its folder
+
+
+def test_the_runtime_fsyncs_all_but_speech_parts_and_ocr_output(tmp_path, monkeypatch):
+    # The upload, the text, the MP3 and its timings are what records and answers point at for good;
+    # speech parts and OCR output are made again when lost (LoadProgress checks OCR output first).
+    import os
+
+    from storytime.core.records import audio_key, image_key, ocr_key, speech_part_prefix, text_key, timings_key
+    from storytime.local.runtime import TRANSIENT
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    store = FileObjectStore(tmp_path / "objects", transient_prefixes=TRANSIENT)
+    page = "b" * 64
+    for key in (f"{speech_part_prefix(page, 0)}t.mp3", ocr_key(page)):
+        store.put(key, b"{}", "application/json")
+    assert synced == []
+    for n, key in enumerate((image_key(page, "png"), text_key(page), audio_key(page), timings_key(page)), 1):
+        store.put(key, b"{}", "application/octet-stream")
+        assert len(synced) == 2 * n, key

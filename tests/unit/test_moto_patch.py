@@ -102,3 +102,13 @@ def test_a_json_path_is_compiled_once_and_still_extracts():
     assert json_path.parse("$.page.ocrKey") is json_path.parse("$.page.ocrKey")
     assert json_path.extract_json("$.page.ocrKey", {"page": {"ocrKey": "k"}}) == "k"
     assert json_path.extract_json("$.parts[*].id", {"parts": [{"id": 1}, {"id": 2}]}) == [1, 2]
+
+
+def test_a_result_path_is_compiled_once_and_still_places_the_result():
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+
+    moto_patch.apply()
+    assert result_path.parse("$.page") is result_path.parse("$.page")
+    state = {"id": "p"}
+    assert result_path.parse("$.page").update_or_create(state, {"ocrKey": "k"}) == {"id": "p", "page": {"ocrKey": "k"}}
+    assert result_path.parse("$.page").update_or_create({"id": "q"}, {"ocrKey": "j"}) == {"id": "q", "page": {"ocrKey": "j"}}

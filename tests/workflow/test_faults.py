@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from storytime.core.records import Record, Status
 from storytime.errors import EngineError
 from storytime.local import aws_bridge
@@ -147,6 +149,24 @@ def test_resume_from_stored_ocr_skips_detect_text(runtime, engines):
     assert "ReadPage" not in states and "ExtractText" in states
     assert engines.ocr.calls == 0
     assert runtime.records.get(record.id).status == "COMPLETE"
+
+
+@pytest.mark.parametrize("left", [None, b"", b'{"TextDetections": [{"Detected'])
+def test_ocr_output_a_power_cut_lost_or_cut_short_is_read_again_on_resume(runtime, engines, left):
+    # OCR output is stored without an fsync: after a power cut the record may name it while the
+    # file is missing, empty or cut short. The resume reads the page again instead of failing on it.
+    if left is not None:
+        runtime.objects.put("ocr/x.json", left, "application/json")
+    record = put_page(runtime, 2, ocr_key="ocr/x.json")
+    retrieve(runtime.deps, record.id)
+    resumed = runtime.records.get(record.id)
+    runtime.workflow.wait(resumed.execution_arn)
+    states = entered(runtime.workflow.history(resumed.execution_arn))
+    assert "ReadPage" in states and "ExtractText" in states
+    assert engines.ocr.calls == 1
+    finished = runtime.records.get(record.id)
+    assert finished.status == "COMPLETE" and finished.ocr_key == f"ocr/{record.id}.json"
+    assert json.loads(runtime.objects.get(finished.ocr_key))["TextDetections"]
 
 
 def test_text_too_long_is_final_at_once_under_its_class_name(tmp_path, engines):

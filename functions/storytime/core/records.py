@@ -102,8 +102,13 @@ def image_key(content_id: str, extension: str) -> str:
     return f"images/{content_id}.{extension}"
 
 
+# The OCR engine's detections: read back by ExtractText only, and made again by OCR if lost, so
+# a store may keep them less durably (LoadProgress checks them before a resume trusts them).
+OCR_OUTPUT = "ocr/"
+
+
 def ocr_key(content_id: str) -> str:
-    return f"ocr/{content_id}.json"
+    return f"{OCR_OUTPUT}{content_id}.json"
 
 
 def text_key(content_id: str) -> str:

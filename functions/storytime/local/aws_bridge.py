@@ -11,6 +11,11 @@ through to moto, which serves Step Functions itself.
 botocore hands ``before-call`` the serialised request, not the API
 parameters, so a ``before-parameter-build`` hook stashes those in the
 request context first.
+
+The interpreter's own clients skip even that (:func:`answer_directly`): an
+installed operation is answered once botocore has checked its parameters,
+without the endpoint rules, serialisation and user agent of a request no one
+sends (a third of the interpreter's time per Task, profiled).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 from botocore.response import StreamingBody
+from botocore.validate import validate_parameters
 
 Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -94,16 +100,38 @@ def _dispatch(model, params, context, event_name, **_):
     operation = _operations.get(f"{service}.{model.name}")
     if operation is None:
         return None
-    api_params = (context or {}).get(_PARAMS_KEY, {})
-    url = params.get("url", "local://storytime")
+    status, parsed = _answer(operation, (context or {}).get(_PARAMS_KEY, {}))
+    return AWSResponse(params.get("url", "local://storytime"), status, {}, None), parsed
+
+
+def _answer(operation: Operation, api_params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     try:
-        parsed = operation(api_params)
-        status = 200
+        parsed, status = operation(api_params), 200
     except ServiceError as error:
-        status = error.status
-        parsed = {"Error": {"Code": error.code, "Message": error.message}}
+        parsed, status = {"Error": {"Code": error.code, "Message": error.message}}, error.status
     parsed["ResponseMetadata"] = _metadata(status)
-    return AWSResponse(url, status, {}, None), parsed
+    return status, parsed
+
+
+def answer_directly(client):
+    """``client`` answers installed operations as botocore would after ``before-call``: the parsed
+    answer, or the service's modelled error raised. Other operations go through botocore."""
+    service = client.meta.service_model.service_id.hyphenize()
+    model, make_request = client.meta.service_model, client._make_api_call
+
+    def make_api_call(operation_name: str, api_params: dict[str, Any]):
+        operation = _operations.get(f"{service}.{operation_name}")
+        if operation is None:
+            return make_request(operation_name, api_params)
+        if client.meta.config.parameter_validation:
+            validate_parameters(api_params, model.operation_model(operation_name).input_shape)
+        status, parsed = _answer(operation, dict(api_params))
+        if status >= 300:
+            raise client.exceptions.from_code(parsed["Error"]["Code"])(parsed, operation_name)
+        return parsed
+
+    client._make_api_call = make_api_call
+    return client
 
 
 def _register() -> None:

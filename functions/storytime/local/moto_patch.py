@@ -9,9 +9,11 @@
    components built once, then shared by every execution (as the iterations
    of a Map already share them: what an evaluation changes lives in its
    Environment; the one lazy attribute, a component's heap key, is made
-   race-free), the boto3 client each Task makes is made once per service, and a
+   race-free), the boto3 client each Task makes is made once per service (and
+   answers our local operations directly: ``aws_bridge.answer_directly``), and a
    JSONPath is compiled once (jsonpath-ng builds a new yacc parser for every
-   ``parse``: most of the interpreter's time per state, profiled).
+   ``parse``: most of the interpreter's time per state, profiled), ResultPath's
+   too (it parses with plain jsonpath-ng, not the extended parser).
 3. Executions leave memory. moto keeps every execution (its event history,
    a copy of the state machine, its thread in ``TMP_THREADS``) for the life
    of the process. We are told when one ends, archive it, and forget it.
@@ -28,6 +30,7 @@ from datetime import datetime
 
 from moto.stepfunctions.parser import utils as _utils
 from moto.stepfunctions.parser.asl.component import eval_component as _eval_component
+from moto.stepfunctions.parser.asl.component.common.path import result_path as _result_path
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as _lambda_eval
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
@@ -40,6 +43,8 @@ from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
+
+from storytime.local import aws_bridge
 
 AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly", "sesv2": "SesV2"}
 
@@ -54,6 +59,7 @@ _parsed: dict[str, tuple] = {}
 _parse = _asl_parser.AmazonStateLanguageParser.parse
 _HEAP_KEY = "_EvalComponent__heap_key"  # EvalComponent's name-mangled lazy attribute
 _compile_json_path = _json_path.parse  # jsonpath_ng.ext.parse; its expressions are immutable
+_compile_result_path = _result_path.parse  # jsonpath_ng.parse: ResultPath's own parser
 
 
 def apply() -> None:
@@ -66,11 +72,18 @@ def apply() -> None:
     _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
     _eval_component.EvalComponent.heap_key = property(_heap_key)
     _json_path.parse = _compiled_json_path
+    _result_path.parse = _compiled_result_path
 
 
 @functools.lru_cache(maxsize=1024)
 def _compiled_json_path(path: str):
     return _compile_json_path(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_result_path(path: str):
+    """A ResultPath's expression; ``update_or_create`` changes the data it is given, never the expression."""
+    return _compile_result_path(path)
 
 
 def _shared_client(region: str, service: str, state_credentials=None):
@@ -79,7 +92,7 @@ def _shared_client(region: str, service: str, state_credentials=None):
     with _lock:
         client = _clients.get(key)
     if client is None:
-        client = _make_client(region, service, state_credentials)
+        client = aws_bridge.answer_directly(_make_client(region, service, state_credentials))
         with _lock:
             client = _clients.setdefault(key, client)
     return client

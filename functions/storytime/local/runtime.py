@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from storytime.core.records import SPEECH_PARTS, Status
+from storytime.core.records import OCR_OUTPUT, SPEECH_PARTS, Status
 from storytime.errors import InsufficientStorage
 from storytime.functions import ENGINE_FUNCTIONS, FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
@@ -44,6 +44,8 @@ TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:storytime-notify"
 # The SES sender identity; the outbox writes its messages From this address too.
 SENDER = "storytime@localhost"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/storytime-workflow"
+# Objects written without an fsync: what the workflow makes again when it is lost (FileObjectStore).
+TRANSIENT = (SPEECH_PARTS, OCR_OUTPUT)
 
 
 @dataclass
@@ -88,7 +90,7 @@ class LocalRuntime:
         self.settings = Settings(bucket=BUCKET, table="local", state_machine_arn=machine["stateMachineArn"],
                                  media_base_url=media_base_url,
                                  **{"poll_seconds": 0, "first_reader": "tesseract", **(settings or {})})
-        self.objects = FileObjectStore(self.data / "objects", transient_prefixes=(SPEECH_PARTS,))
+        self.objects = FileObjectStore(self.data / "objects", transient_prefixes=TRANSIENT)
         self.records = SqliteRecordStore(self.data / "storytime.db")
         self.workflow = ArchivingWorkflow(self.settings.state_machine_arn, sfn, self.data / "history",
                                           retention_days=self.local.history_retention_days)

@@ -53,8 +53,9 @@ def _write(path: Path, data: bytes, sync: bool) -> None:
 
 class FileObjectStore:
     """``transient_prefixes``: objects under them are not fsynced (two fsyncs, 3-20 ms each on a
-    busy disk). Only for what nothing records and the workflow makes again when a page resumes:
-    the speech parts between SpeakParts and JoinAudio."""
+    busy disk). Only for what the workflow makes again when it is lost: the speech parts between
+    SpeakParts and JoinAudio (no record points at them), and the OCR output, which a resume uses
+    only once LoadProgress has read it whole (after a power cut it may be empty or missing)."""
 
     def __init__(self, root: Path, transient_prefixes: tuple[str, ...] = ()):
         self.root = Path(root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote, urlsplit
 
 from storytime.core.audio import mp3_seconds
@@ -15,7 +16,7 @@ from storytime.core.reading import read_page
 from storytime.core.records import Status, audio_key, ocr_key, speech_part_prefix, text_key, timings_key
 from storytime.core.speakable import speakable
 from storytime.core.timings import join_marks, parse_marks
-from storytime.errors import AttemptsExhausted, NotFound, TextTooLong, classify
+from storytime.errors import AttemptsExhausted, NotFound, StoredDataMissing, TextTooLong, classify
 from storytime.metrics.port import NO_TEXT, PAGES_COMPLETED, PAGES_FAILED
 from storytime.service.deps import Deps
 
@@ -49,9 +50,21 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
                                 f"{1 + deps.settings.max_redrives} are allowed")
     elif record.text_key:
         progress["stage"] = "TEXT"
-    elif record.ocr_key:
+    elif record.ocr_key and _whole_detections(deps, record.ocr_key):
         progress["stage"] = "OCR"
+    else:
+        progress["ocrKey"] = None  # never read, or lost: the page is read again
     return progress
+
+
+def _whole_detections(deps: Deps, key: str) -> bool:
+    """The stored OCR output as OCR wrote it. It is kept without an fsync where the store allows
+    (see ``FileObjectStore``): after a power cut it may be missing, empty or cut short."""
+    try:
+        detections = json.loads(deps.objects.get(key))
+    except (StoredDataMissing, ValueError):
+        return False
+    return isinstance(detections, dict) and isinstance(detections.get("TextDetections"), list)
 
 
 def read_page_image(deps: Deps, page_id: str, image_key: str) -> dict:
@@ -146,11 +159,16 @@ def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
     pieces = [deps.objects.get(k) for k in keys]
     audio = b"".join(pieces)
     key = audio_key(page_id)
-    deps.objects.put(key, audio, "audio/mpeg")
     timings = _timings(deps, pieces, parts)
+    writes = [(key, audio, "audio/mpeg")]
     if timings is not None:
-        deps.objects.put(timings_key(page_id), json.dumps(timings, ensure_ascii=False).encode("utf-8"),
-                         "application/json")
+        writes.append((timings_key(page_id), json.dumps(timings, ensure_ascii=False).encode("utf-8"),
+                       "application/json"))
+    # Both at once: a durable write waits mostly for the disk, and two waits share its flushes.
+    with ThreadPoolExecutor(len(writes)) as pool:
+        for written in [pool.submit(deps.objects.put, *write) for write in writes]:
+            written.result()
+    if timings is not None:
         deps.records.update(page_id, timings_key=timings_key(page_id))
     for k in keys + [_object_key(p["marksUri"], deps.settings.bucket) for p in parts if p.get("marksUri")]:
         deps.objects.delete(k)
