@@ -109,6 +109,6 @@ def test_a_result_path_is_compiled_once_and_still_places_the_result():
 
     moto_patch.apply()
     assert result_path.parse("$.page") is result_path.parse("$.page")
-    state = {"id": "p"}
-    assert result_path.parse("$.page").update_or_create(state, {"ocrKey": "k"}) == {"id": "p", "page": {"ocrKey": "k"}}
-    assert result_path.parse("$.page").update_or_create({"id": "q"}, {"ocrKey": "j"}) == {"id": "q", "page": {"ocrKey": "j"}}
+    expression = result_path.parse("$.page")
+    assert expression.update_or_create({"id": "p"}, {"ocrKey": "k"}) == {"id": "p", "page": {"ocrKey": "k"}}
+    assert expression.update_or_create({"id": "q"}, {"ocrKey": "j"}) == {"id": "q", "page": {"ocrKey": "j"}}

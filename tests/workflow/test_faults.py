@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from storytime.core.records import Record, Status
 from storytime.errors import EngineError
 from storytime.local import aws_bridge
