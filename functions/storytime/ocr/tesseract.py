@@ -61,6 +61,8 @@ from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
 from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
+from storytime.ocr.script import HANGUL
+from storytime.ocr.script import guess as script_guess
 from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned
 
@@ -267,6 +269,17 @@ class TesseractDetectText:
     def read(self, image: Image.Image, language: str | None = None) -> _Reading:
         """The page's reading, in as few Tesseract runs as the page allows.
 
+        0. Before any run, the image itself is measured (``ocr.script``, a
+           few ms): its script (Hangul or Latin), whether its lines run
+           across or down, and for Latin pages which way is up. A guess only
+           picks the first run; each reading is still judged as below, and
+           a guess that reads poorly costs that one run.
+           - Hangul, lines across: read as given with the Hangul set (step 3
+             first), kept when it is a confident Hangul reading.
+           - Latin, turned (90/180/270): read turned with the Latin set,
+             kept when confident (step 2 applies).
+           - On its side (lines down the image) and no turn known: straight
+             to OSD (step 4), without the read as given.
         1. Read as given (straightened) with the Latin set: an upright page in
            English, most pages, is done in this one run.
         2. Read confidently, but French, Spanish or German words: read again
@@ -281,7 +294,7 @@ class TesseractDetectText:
            vote on Hangul is weak). When OSD has no opinion (a sign of a few
            words) the ``sign`` set reads it as given.
         The readings compared are of one page; the higher summed word
-        confidence wins.
+        confidence wins. No reading is made twice.
 
         A ``language`` named with the page is read first with its own model:
         one run when the reading is confident; else (a wrong name, a page
@@ -291,41 +304,67 @@ class TesseractDetectText:
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
             return hinted
-        # Not yet read again larger when its text is small: a Korean page's
-        # garbled eng words are small and would cost one more read for nothing.
-        first = self._read_turned(image, 0, languages=self.latin, uprights=uprights, rescale=False)
-        if self._confident(first):
-            language = _LATIN_MODELS.get(latin_language(first.text)) if not self.languages else None
-            if language and language != self.latin:
-                return self._read_turned(image, 0, languages=language, uprights=uprights)
-            return self._rescaled(first, uprights[0][0])
+        found = script_guess(image) if not self.languages else None
         hangul: dict[int, _Reading] = {}
-        if self.hangul != self.latin and _real_words(first) >= self.confident_words and not _on_its_side(first):
+        if found is not None and found.script == HANGUL and found.across:
             hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
             if self._hangul_confident(hangul[0]):
                 return hangul[0]
+        elif found is not None and found.rotation:
+            turned = self._read_turned(image, found.rotation, languages=self.latin, uprights=uprights,
+                                       rescale=False)
+            if self._confident(turned):
+                return self._latin_kept(image, turned, found.rotation, uprights)
+        firsts: list[_Reading] = []
+
+        def first() -> _Reading:
+            # Not yet read again larger when its text is small: a Korean page's
+            # garbled eng words are small and would cost one more read for nothing.
+            if not firsts:
+                firsts.append(self._read_turned(image, 0, languages=self.latin, uprights=uprights, rescale=False))
+            return firsts[0]
+
+        on_side = found is not None and found.across is False
+        if not on_side:
+            if self._confident(first()):
+                return self._latin_kept(image, first(), 0, uprights)
+            if (0 not in hangul and self.hangul != self.latin and _real_words(first()) >= self.confident_words
+                    and not _on_its_side(first())):
+                hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
+                if self._hangul_confident(hangul[0]):
+                    return hangul[0]
         # Next to no words read (a photo without text): OSD has nothing to
         # vote on either. (A page upside down still reads as a few words.)
-        osd = self._osd(image) if _real_words(first) >= self.confident_words else None
+        osd = self._osd(image) if on_side or _real_words(first()) >= self.confident_words else None
         if osd is not None and osd[2] not in _CJK_SCRIPTS and osd[0] == 0 and osd[1] < self.osd_min_confidence:
             osd = None      # a guess from a few characters (a sign): no opinion
         if osd is None:
-            return max(self._rescaled(first, uprights[0][0]), *hangul.values(),
+            return max(self._rescaled(first(), uprights[0][0]), *hangul.values(),
                        self._read_turned(image, 0, languages=self.sign, uprights=uprights), key=lambda r: r.score)
         rotation, confidence, script = osd
         if script not in _CJK_SCRIPTS:
             if rotation == 0:
-                return self._rescaled(first, uprights[0][0])    # upright Latin, just hard to read
+                return self._rescaled(first(), uprights[0][0])    # upright Latin, just hard to read
             turned = self._read_turned(image, rotation, languages=self.latin, uprights=uprights)
-            if confidence >= self.osd_min_confidence:
+            if confidence >= self.osd_min_confidence or on_side:
                 return turned
-            return max(self._rescaled(first, uprights[0][0]), turned, key=lambda r: r.score)
+            return max(self._rescaled(first(), uprights[0][0]), turned, key=lambda r: r.score)
         for turn in (rotation, (rotation + 180) % 360):   # OSD's vote on Hangul is weak: the other way up too
             if turn not in hangul:
                 hangul[turn] = self._read_turned(image, turn, 4, self.hangul, uprights)
             if self._hangul_confident(hangul[turn]):
                 return hangul[turn]
         return max(hangul.values(), key=lambda r: r.score)
+
+    def _latin_kept(self, image: Image.Image, reading: _Reading, rotation: int,
+                    uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading:
+        """A confident Latin reading (of the page turned by ``rotation``), or the
+        page read again with its own language's model when its words are
+        French, Spanish or German."""
+        language = _LATIN_MODELS.get(latin_language(reading.text)) if not self.languages else None
+        if language and language != self.latin:
+            return self._read_turned(image, rotation, languages=language, uprights=uprights)
+        return self._rescaled(reading, uprights[rotation][0])
 
     def _read_hinted(self, image: Image.Image, language: str | None,
                      uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading | None:

@@ -1,0 +1,177 @@
+"""A page's script and orientation guessed from its image, before any Tesseract run.
+
+``guess(image)`` binarises the page (an adaptive threshold: uneven light
+does not matter) and looks at its connected components of about a
+character's size (``S``, the median size of the marks):
+
+* **Script.** A Hangul syllable is two to four jamo in a square block, so a
+  Hangul component has a neighbour *beside* it (the next jamo or syllable)
+  and, as often, one *stacked* over or under it within the syllable. A Latin
+  letter is one component whose neighbours are all beside it along the line
+  (an accent or an i's dot is too small to count). Measured (share of
+  components with such a neighbour, the smaller of the two): 0.33-0.64 on
+  every Korean page, upright or turned; at most 0.06 on every Latin page;
+  0.19-0.20 on a photo without text and on a three-word road sign (no guess).
+* **Lines.** Components less than ``JOIN`` S apart are joined (words, or
+  runs of syllables); the joined groups are wide when the lines run across
+  the image and tall when it is on its side (median log aspect >= 0.63 and
+  <= -0.69 on every measured page).
+* **Which way up, for Latin pages.** Neighbouring letters of unequal height
+  share their baseline far more often than their top (an x-height letter
+  beside an ascender); upside down it is their tops, on its side their left
+  or right edges. Measured (share of pairs sharing the bottom minus sharing
+  the top): 0.36-0.73 upright, -0.51 to -0.62 upside down; the same with
+  left/right edges 0.29-0.66 and -0.45 to -0.68 on pages on their sides.
+  (Hangul syllables have no baseline to tell: OSD says which way up.)
+
+It costs 3-40 ms of CPU on a page (numpy, OpenCV and scipy, imported when a
+page is measured, as ``ocr.dewarp`` does), 1-3 % of one Tesseract read. It is
+only a guess: ``TesseractDetectText.read`` reads with it first and keeps its
+confidence checks, so a wrong guess costs one read, never a worse reading.
+Measured on the fixtures and on ``bench/script_set.py``'s pages:
+``bench/script_guess.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image
+
+HANGUL = "Hangul"
+LATIN = "Latin"
+
+MIN_MARKS = 30          # fewer character-sized marks: too little to judge (a sign)
+HANGUL_SHARE = 0.25     # both stacked and beside neighbours on at least this share: Hangul
+LATIN_ALONG = 0.7       # neighbours along the line on at least this share ...
+LATIN_ACROSS = 0.15     # ... and across it on at most this: Latin
+NEAR = 0.35             # neighbours: edges at most this many S apart ...
+OVERLAP = 0.5           # ... overlapping by half the smaller one across the gap
+JOIN = 0.3              # marks this close (S) are one group when finding the lines' direction
+MIN_GROUPS = 8
+ASPECT = 0.4            # |median log(width / height)| of the groups needed to say which way lines run
+EDGE_TOLERANCE = 0.08   # S: two marks share an edge
+UNEQUAL = 0.15          # S: two marks differ in height (or width) by more than this
+BASELINE = 0.15         # share of pairs on the baseline minus on the top needed to say which way up
+
+
+@dataclass(frozen=True)
+class Guess:
+    """``script``: HANGUL or LATIN; ``across``: the lines run across the image
+    (True), down it (False, the page is on its side) or unknown (None);
+    ``rotation``: the clockwise turn (0/90/180/270) that makes the page
+    upright, when known (Latin pages only)."""
+    script: str
+    across: bool | None
+    rotation: int | None = None
+
+
+def guess(image: Image.Image) -> Guess | None:
+    """The page's script and orientation, or None when the image does not say
+    (no text, too little text, or the libraries are not installed)."""
+    try:
+        import numpy as np
+    except ImportError:      # pragma: no cover - the dewarp extra is not installed
+        return None
+    with np.errstate(all="ignore"):
+        marks = _marks(image)
+        if marks is None:
+            return None
+        return _judge(*marks)
+
+
+def _marks(image: Image.Image):
+    """Boxes (x, y, w, h as float arrays) of the character-sized components, and S."""
+    import numpy as np
+    try:
+        import cv2
+    except ImportError:      # pragma: no cover
+        return None
+    grey = np.asarray(image.convert("L"))
+    if grey.size == 0 or min(grey.shape) < 16:
+        return None
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[1:, i].astype(float) for i in range(5))
+    keep = (area >= 8) & (h < grey.shape[0] / 8) & (w < grey.shape[1] / 4)
+    x, y, w, h = x[keep], y[keep], w[keep], h[keep]
+    size = np.maximum(w, h)
+    if np.count_nonzero(size >= 8) < MIN_MARKS:
+        return None
+    s = float(np.median(size[size >= 8]))
+    sized = (size >= 0.4 * s) & (size <= 1.6 * s)
+    if np.count_nonzero(sized) < MIN_MARKS:
+        return None
+    return x[sized], y[sized], w[sized], h[sized], s
+
+
+def _judge(x, y, w, h, s: float) -> Guess | None:
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(np.c_[x + w / 2, y + h / 2]).query_pairs(1.5 * s, output_type="ndarray")
+    if len(pairs) == 0:
+        return None
+    i, j = pairs[:, 0], pairs[:, 1]
+    overlap_x = np.minimum(x[i] + w[i], x[j] + w[j]) - np.maximum(x[i], x[j])   # < 0: the gap
+    overlap_y = np.minimum(y[i] + h[i], y[j] + h[j]) - np.maximum(y[i], y[j])
+    beside = (overlap_y > OVERLAP * np.minimum(h[i], h[j])) & (overlap_x <= 0) & (overlap_x > -NEAR * s)
+    stacked = (overlap_x > OVERLAP * np.minimum(w[i], w[j])) & (overlap_y <= 0) & (overlap_y > -NEAR * s)
+    n = len(x)
+    share_beside, share_stacked = _share(n, i, j, beside), _share(n, i, j, stacked)
+
+    if min(share_beside, share_stacked) >= HANGUL_SHARE:
+        near = (overlap_x > -JOIN * s) & (overlap_y > -JOIN * s)
+        count, group = connected_components(coo_matrix((np.ones(np.count_nonzero(near)), (i[near], j[near])),
+                                                       shape=(n, n)), directed=False)
+        return Guess(HANGUL, _lines_across(np, x, y, w, h, count, group))
+    if share_beside >= LATIN_ALONG and share_stacked <= LATIN_ACROSS:
+        return Guess(LATIN, True, _latin_turn(np, x, y, w, h, i, j, beside, s, across=True))
+    if share_stacked >= LATIN_ALONG and share_beside <= LATIN_ACROSS:
+        return Guess(LATIN, False, _latin_turn(np, x, y, w, h, i, j, stacked, s, across=False))
+    return None
+
+
+def _share(n: int, i, j, pair) -> float:
+    """Share of the ``n`` marks that are in at least one ``pair``."""
+    import numpy as np
+    hit = np.zeros(n, dtype=bool)
+    hit[i[pair]] = True
+    hit[j[pair]] = True
+    return float(hit.mean())
+
+
+def _lines_across(np, x, y, w, h, count: int, group) -> bool | None:
+    """Whether the groups of close marks (words, runs of syllables) are wide or tall."""
+    members = np.bincount(group, minlength=count)
+    left, top = np.full(count, np.inf), np.full(count, np.inf)
+    right, bottom = np.zeros(count), np.zeros(count)
+    np.minimum.at(left, group, x)
+    np.minimum.at(top, group, y)
+    np.maximum.at(right, group, x + w)
+    np.maximum.at(bottom, group, y + h)
+    big = members >= 3
+    if np.count_nonzero(big) < MIN_GROUPS:
+        return None
+    aspect = float(np.median(np.log((right - left)[big] / (bottom - top)[big])))
+    return True if aspect >= ASPECT else False if aspect <= -ASPECT else None
+
+
+def _latin_turn(np, x, y, w, h, i, j, along, s: float, across: bool) -> int | None:
+    """The clockwise turn that makes a Latin page upright: from which edge of
+    unequal neighbours along a line is shared more, the baseline's or the top's."""
+    if across:
+        unequal = along & (np.abs(h[i] - h[j]) > UNEQUAL * s)
+        foot = np.abs((y[i] + h[i]) - (y[j] + h[j])) < EDGE_TOLERANCE * s   # bottoms
+        head = np.abs(y[i] - y[j]) < EDGE_TOLERANCE * s                     # tops
+        upright, turned = 0, 180
+    else:
+        unequal = along & (np.abs(w[i] - w[j]) > UNEQUAL * s)
+        foot = np.abs(x[i] - x[j]) < EDGE_TOLERANCE * s                     # left edges: baseline at the left
+        head = np.abs((x[i] + w[i]) - (x[j] + w[j])) < EDGE_TOLERANCE * s
+        upright, turned = 270, 90
+    if np.count_nonzero(unequal) < MIN_MARKS:
+        return None
+    lean = float(foot[unequal].mean() - head[unequal].mean())
+    return upright if lean >= BASELINE else turned if lean <= -BASELINE else None
