@@ -317,30 +317,39 @@ def test_upright_english_page_is_one_tesseract_run():
     assert engine.runs == ["ocr eng"]
 
 
-@pytest.mark.parametrize(("degrees", "runs"), [
-    (90, ["ocr eng", "osd", "ocr eng"]),              # on its side: straight to OSD
-    (180, ["ocr eng", "ocr kor", "osd", "ocr eng"]),  # upside down reads like Korean to eng: kor tried first
-])
-def test_turned_page_needs_one_orientation_detection_not_a_read_per_rotation(degrees, runs):
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_turned_latin_page_is_read_once_turned_by_its_image_guess(degrees):
+    """Which way up a Latin page is comes from its image (ocr.script), before
+    any run: one read, no OSD (it was eng, OSD, eng; eng, kor, OSD, eng upside down)."""
     engine = CountingEngine()
     response = engine(png_rotated(fixture_bytes("tesseract_phototest.png"), degrees))
-    assert engine.runs == runs
+    assert engine.runs == ["ocr eng"]
     assert cer(ground_truth("tesseract_phototest.png"), read_page(response["TextDetections"])) <= 0.02
 
 
-def test_upright_korean_page_is_read_with_kor_without_osd():
-    """A poor English reading of an upright page is most often Korean: the
-    Korean read is the one kept, no OSD run."""
+def test_upright_korean_page_is_one_kor_read():
+    """The image says Hangul (ocr.script) before any run: read with kor
+    first and kept, no eng read, no OSD (it was eng, then kor)."""
     engine = CountingEngine()
     response = engine(render_page(KOREAN_STORY, size=32))
-    assert engine.runs == ["ocr eng", "ocr kor", "ocr kor"]     # the last: its one weak word again (second look)
+    assert engine.runs == ["ocr kor", "ocr kor"]     # the second: its one weak word again (second look)
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
 def test_upside_down_korean_page_is_turned_by_one_osd_run():
+    # Hangul shows no baseline to tell which way up: kor as given, eng as given, then OSD.
     engine = CountingEngine()
     response = engine(render_page(KOREAN_STORY, size=32, rotate=180))
-    assert engine.runs == ["ocr eng", "ocr kor", "osd", "ocr kor", "ocr kor"]    # the last: second look
+    assert engine.runs == ["ocr kor", "ocr eng", "osd", "ocr kor", "ocr kor"]    # the last: second look
+    assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
+
+
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_korean_page_on_its_side_goes_straight_to_osd(degrees):
+    engine = CountingEngine()
+    response = engine(render_page(KOREAN_STORY, size=32, rotate=degrees))
+    assert engine.runs[:2] == ["osd", "ocr kor"]
+    assert engine.runs[2:] in ([], ["ocr kor"])     # a second look at weak words, when it has any
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from storytime.ocr.script import HANGUL, LATIN, Guess
 from storytime.ocr.tesseract import TesseractDetectText, _Line, _Reading, _Word
 
 ENGLISH = "the cat sat on the mat and the dog was there when the rain came down on the old town"
@@ -27,9 +28,13 @@ def reading(text: str, conf: float, *, standing: bool = False) -> _Reading:
 class Scripted(TesseractDetectText):
     """``read`` over scripted runs: (rotation, languages) -> reading; OSD's answer."""
 
-    def __init__(self, pages: dict[tuple[int, str], _Reading], osd=None, **kwargs) -> None:
+    def __init__(self, pages: dict[tuple[int, str], _Reading], osd=None, guess: Guess | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
-        self.pages, self.osd_answer, self.runs = pages, osd, []
+        self.pages, self.osd_answer, self.guess_answer, self.runs = pages, osd, guess, []
+
+    def _guess(self, image):
+        return self.guess_answer
 
     def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None, rescale=True):
         languages = languages or self.latin
@@ -143,3 +148,76 @@ def test_a_wrongly_named_language_falls_back_to_finding_it_out():
                        (0, "kor"): reading(KOREAN, 93)})
     assert engine.read(IMAGE, "fr").text == KOREAN
     assert engine.runs == ["ocr fra 0", "ocr eng 0", "ocr kor 0"]
+
+
+# ------------------------------------------ the image's own script guess first (ocr.script)
+def test_a_page_the_image_says_is_korean_is_one_kor_read():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 45), (0, "kor"): reading(KOREAN, 93)},
+                      guess=Guess(HANGUL, across=True))
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == ["ocr kor 0"]
+
+
+def test_a_wrong_korean_guess_costs_one_read_and_keeps_the_latin_reading():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 95), (0, "kor"): reading(GARBLED, 52)},
+                      guess=Guess(HANGUL, across=True))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr kor 0", "ocr eng 0"]
+
+
+def test_an_upside_down_korean_page_guessed_korean_costs_what_it_did_without_the_guess():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 41), (0, "kor"): reading(KOREAN, 45),
+                       (180, "kor"): reading(KOREAN, 93)}, osd=(180, 16.3, "Korean"),
+                      guess=Guess(HANGUL, across=True))
+    assert engine.read(IMAGE).mean_conf == 93
+    assert engine.runs == ["ocr kor 0", "ocr eng 0", "osd", "ocr kor 180"]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_latin_page_the_image_says_is_turned_is_read_turned_once(rotation):
+    engine = Scripted({(rotation, "eng"): reading(ENGLISH, 96)},
+                      guess=Guess(LATIN, across=rotation == 180, rotation=rotation))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == [f"ocr eng {rotation}"]
+
+
+def test_a_french_page_turned_is_read_again_turned_with_its_model():
+    engine = Scripted({(180, "eng"): reading(FRENCH, 93), (180, "fra"): reading(FRENCH, 96)},
+                      guess=Guess(LATIN, across=True, rotation=180))
+    assert engine.read(IMAGE).mean_conf == 96
+    assert engine.runs == ["ocr eng 180", "ocr fra 180"]
+
+
+def test_a_wrong_turn_costs_one_read_then_the_page_is_read_as_without_a_guess():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 95), (180, "eng"): reading(GARBLED, 40)},
+                      guess=Guess(LATIN, across=True, rotation=180))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 180", "ocr eng 0"]
+
+
+def test_an_upright_latin_guess_changes_nothing():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 95)}, guess=Guess(LATIN, across=True, rotation=0))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0"]
+
+
+@pytest.mark.parametrize(("script", "languages"), [(HANGUL, "kor"), (LATIN, "eng")])
+def test_a_page_on_its_side_with_no_known_turn_goes_straight_to_osd(script, languages):
+    text = KOREAN if script == HANGUL else ENGLISH
+    engine = Scripted({(90, languages): reading(text, 94)}, osd=(90, 4.0, "Korean" if script == HANGUL else "Latin"),
+                      guess=Guess(script, across=False))
+    assert engine.read(IMAGE).text == text
+    assert engine.runs == ["osd", f"ocr {languages} 90"]
+
+
+def test_a_page_on_its_side_osd_cannot_judge_is_read_as_without_a_guess():
+    engine = Scripted({(0, "kor+eng"): reading(KOREAN, 80)}, guess=Guess(HANGUL, across=False))
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == ["osd", "ocr eng 0", "ocr kor+eng 0"]
+
+
+def test_fixed_languages_make_no_guess():
+    engine = Scripted({(0, "kor+eng"): reading(KOREAN, 93)}, guess=Guess(LATIN, across=True, rotation=180),
+                      languages="kor+eng")
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == ["ocr kor+eng 0"]

@@ -62,6 +62,7 @@ from storytime.ocr.frames import to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
 from storytime.ocr.script import HANGUL
+from storytime.ocr.script import Guess as ScriptGuess
 from storytime.ocr.script import guess as script_guess
 from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned
@@ -304,7 +305,7 @@ class TesseractDetectText:
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
             return hinted
-        found = script_guess(image) if not self.languages else None
+        found = self._guess(image) if not self.languages else None
         hangul: dict[int, _Reading] = {}
         if found is not None and found.script == HANGUL and found.across:
             hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
@@ -355,6 +356,9 @@ class TesseractDetectText:
             if self._hangul_confident(hangul[turn]):
                 return hangul[turn]
         return max(hangul.values(), key=lambda r: r.score)
+
+    def _guess(self, image: Image.Image) -> ScriptGuess | None:
+        return script_guess(image)
 
     def _latin_kept(self, image: Image.Image, reading: _Reading, rotation: int,
                     uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading:
