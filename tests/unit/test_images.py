@@ -424,6 +424,17 @@ def test_png_output_bytes_are_capped(monkeypatch):
 
 
 
+def test_a_small_png_is_stored_uncompressed_and_a_large_one_compressed():
+    # zlib costs more than it saves on a page OCR decodes at once; past a bound the bytes matter more.
+    small = Image.frombytes("P", (1600, 1000), bytes(range(256)) * 6250)  # 1.6 MB of pixels
+    small.putpalette([v for i in range(256) for v in (i, 255 - i, i // 2)])
+    out = prepare_upload(encode(small, "PNG"), None)
+    assert len(out.data) > 1_600_000 and decoded(out).tobytes() == small.tobytes()
+    large = Image.new("L", (2000, 1500), 255)  # 3 MB of pixels
+    out = prepare_upload(encode(large, "PNG"), None)
+    assert len(out.data) < 100_000 and decoded(out).tobytes() == large.tobytes()
+
+
 def test_palette_png_stays_a_palette_with_the_same_pixels():
     # A palette is a third of the data to compress: the page's uploader waits for that.
     page = noisy((120, 80)).convert("P", palette=Image.Palette.ADAPTIVE, colors=16)

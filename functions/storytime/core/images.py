@@ -51,6 +51,11 @@ JPEG_QUALITY = 92
 # level 6's time for ~20 % more bytes; JPEG's optimised Huffman tables cost 3x the
 # encode for ~2 % (measured on the bench's fixtures).
 PNG_COMPRESS_LEVEL = 1
+# Up to this many bytes of pixels a PNG is stored without compression: the page is written once
+# and decoded again at once by OCR, and zlib costs more than the bytes it saves (a 1680 x 1048
+# palette page: 43 ms of encoding and decoding at level 1, 2 ms stored, 0.9 -> 1.8 MB).
+STORED_PNG_PIXEL_BYTES = 2 * 1024 * 1024
+_BYTES_PER_PIXEL = {"1": 0.125, "L": 1, "P": 1, "LA": 2, "I;16": 2, "RGB": 3, "RGBA": 4, "I": 4}
 
 ACCEPTED_CONTENT_TYPES = frozenset(
     {
@@ -324,7 +329,9 @@ def _encode(im: Image.Image, out_format: str, keep_quality: bool = False) -> byt
         quality = "keep" if keep_quality else JPEG_QUALITY
         im.save(buf, "JPEG", quality=quality, **params)
     else:
-        im.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL, **params)
+        pixel_bytes = im.width * im.height * _BYTES_PER_PIXEL.get(im.mode, 4)
+        stored = pixel_bytes <= min(STORED_PNG_PIXEL_BYTES, MAX_OUTPUT_BYTES // 2)
+        im.save(buf, "PNG", compress_level=0 if stored else PNG_COMPRESS_LEVEL, **params)
     return buf.getvalue()
 
 

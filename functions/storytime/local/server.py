@@ -39,6 +39,7 @@ PROTOCOL_ERRORS = {
     501: ("NOT_IMPLEMENTED", "This method is not supported."),
     505: ("HTTP_VERSION_NOT_SUPPORTED", "Use HTTP/1.0 or HTTP/1.1."),
 }
+SMALL_BODY = 64 * 1024  # answers up to this size go out in one write with their head
 BUSY = json.dumps({"error": "BUSY", "message": "The server is at its connection limit; try again shortly."}).encode()
 
 
@@ -156,9 +157,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         for name, value in {**ALWAYS, **self._cors(), **headers}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
+        if len(body) <= SMALL_BODY:
+            return self._end_headers_with(body)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _end_headers_with(self, body: bytes) -> None:
+        """Head and a small body in one write: one send and one wake-up of the client, not two."""
+        if not hasattr(self, "_headers_buffer"):
+            self._headers_buffer = []
+        self._headers_buffer.append(b"\r\n")
+        if self.command != "HEAD":
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _cors(self) -> dict:
         origin = self.server.edge.allowed_origin(self.headers.get("Origin") if hasattr(self, "headers") else None)
