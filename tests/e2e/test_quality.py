@@ -29,14 +29,14 @@ HEADROOM = 0.01
 
 # Measured CER (product) per fixture; the test allows HEADROOM above it.
 MEASURED = {
-    "awssamples_test.jpeg": 0.1293,               # sachet photo with glare (raw 52 %); 19.0 % before the second look
+    "awssamples_test.jpeg": 0.0875,               # sachet photo with glare (raw 52 %); 19.0 % before the second look
     "easyocr_korean.png": 0.4242,                 # road sign (raw 100 %)
     "gen_en_dense_photo.jpg": 0.0,                # running head dropped (0.49 % before)
     "gen_en_two_column_photo.jpg": 0.0011,        # raw 0.8 %; running head dropped (0.91 % before)
     "gen_en_wrap_illustration_photo.jpg": 0.0090,  # running head dropped (1.89 % before)
     "gen_ko_anthem_photo.jpg": 0.0053,
-    "gen_ko_dialogue_photo.jpg": 0.0283,          # raw 45 %; 6.45 % before the second look (a lost phrase)
-    "gen_ko_prose_photo.jpg": 0.0191,             # its head read twice, then kept (3.62 % before)
+    "gen_ko_dialogue_photo.jpg": 0.0299,          # raw 45 %; 6.45 % before the second look (a lost phrase)
+    "gen_ko_prose_photo.jpg": 0.0201,             # its head read twice, then kept (3.62 % before)
     "ocrmypdf_epson.png": 0.0187,                 # browser print header and contents bullets dropped (7.75 % before)
     "paddleocr_img_12.png": 0.0,
     "pagedewarp_boston_cooking_a.jpg": 0.0053,    # curved, flattened (16.1 % before; raw 81 %)

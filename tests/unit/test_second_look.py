@@ -4,7 +4,7 @@ Tesseract on crops of fixtures: tests/e2e/test_second_look_tesseract.py."""
 from __future__ import annotations
 
 from PIL import Image, ImageDraw
-from storytime.ocr.second_look import ACCEPT, find_targets, second_look
+from storytime.ocr.second_look import ACCEPT, FOUND, find_targets, second_look
 from storytime.ocr.tesseract import _Word
 
 HEIGHT = 30
@@ -77,7 +77,7 @@ def test_a_more_confident_reading_replaces_a_weak_word_and_a_weak_one_does_not()
 
 def test_uncovered_ink_gets_its_confident_words_only():
     lines = [body_line()] + other_lines()
-    read = StubReader({"kor": [("새말", 90), ("잡", ACCEPT - 20)]})
+    read = StubReader({"kor": [("새말", FOUND + 5), ("잡", FOUND - 10)]})
     out = second_look(lines, page((420, 130)), read, "kor")
     assert [w.text for w in out[0]] == ["가나", "다라", "마바", "새말"]
 
@@ -111,3 +111,29 @@ def test_a_page_with_too_few_confident_words_is_left_as_it_is():
     read = StubReader({})
     assert second_look(lines, page((40, 200)), read, "kor") == lines
     assert read.calls == []
+
+
+def test_a_weak_word_in_whose_crop_nothing_is_read_again_is_dropped():
+    lines = [body_line(word("바사", 30, 280))] + other_lines()
+    out = second_look(lines, page((280, 60)), StubReader({"kor": []}), "kor")
+    assert [w.text for w in out[0]] == ["가나", "다라", "마바"]
+
+
+def test_the_pieces_kept_are_painted_over_when_the_rest_is_read_again():
+    """The engine's box of a Latin part can overlap the Hangul syllable after
+    it; the alternative model must not see that syllable."""
+    latin = word("[6806", 5, 280, width=120)      # its box reaches over the syllable
+    syllable = word("호", 93, 360, width=40)
+    lines = [body_line(word("[6806호", 30, 280, width=120, parts=(latin, syllable)))] + other_lines()
+    seen = []
+
+    def read(sheet: Image.Image, languages: str) -> list[list[_Word]]:
+        seen.append((languages, sheet.copy()))
+        return []
+    second_look(lines, page((280, 120)), read, "kor", alternative="eng")
+    languages, sheet = seen[-1]
+    assert languages == "eng"
+    # The syllable's pixels (dark on the page) are paper on the eng sheet: it has
+    # less ink than the kor sheet, which shows the whole word.
+    ink = [sum(sheet.histogram()[:100]) for _, sheet in seen]
+    assert ink[1] < ink[0]

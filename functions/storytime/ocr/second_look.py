@@ -16,13 +16,16 @@ So, after the page's reading:
    an uncovered stretch follows its own ink (a bent line's end rises or falls).
 2. All crops are stacked into one small image and read in one run with the
    page's own model (``read``).
-3. Whatever is still weak or holds Latin letters or digits (a word's
-   engine pieces, so a Korean name followed by its Latin spelling is split
-   where the script changes) is stacked again and read once with
-   ``alternative`` (``eng``), and taken where that is more confident.
+3. In the stretches first read with Latin letters or digits, whatever is
+   still weak or holds them (a word's engine pieces, so a Korean name followed
+   by its Latin spelling is split where the script changes) is stacked again
+   and read once with ``alternative`` (``eng``), and taken where that is more
+   confident; the pieces kept are painted over (the engine's box of a Latin
+   part can reach over the syllable after it).
 4. A stretch's new words replace its old ones when they are, on average,
-   more confident by ``MARGIN`` and at least ``ACCEPT``; ink that had no words gets the new words read
-   there with at least ``ACCEPT``.
+   more confident by ``MARGIN`` and at least ``ACCEPT``; weak words in
+   whose crop the second look reads nothing at all are dropped; ink that had
+   no words gets the new words read there with at least ``FOUND``.
 
 Lines are lists of word objects with ``text``, ``conf``, ``left``, ``top``,
 ``width``, ``height`` (the read image's pixels) and ``parts`` (the engine's
@@ -44,9 +47,11 @@ from PIL import Image, ImageDraw, ImageOps
 WEAK = 60.0          # a word read with less confidence than this is looked at again
 CONFIDENT = 80.0     # lines of the text body: words this confident on average
 MARGIN = 10.0        # a new reading replaces a weak one when this much more confident...
-ACCEPT = 60.0        # ...and at least this; a word read where there were none is kept from this confidence
+ACCEPT = 60.0        # ...and at least this
+FOUND = 80.0         # a word read where there were none is kept from this confidence
 MIN_GAP = 1.2        # uncovered stretches at least this many text heights wide are looked at
 INK_SHARE = 0.03     # ...when this share of their pixels is ink
+MIN_INK = 1.5        # ...spread over this many text heights (less: a glyph of a word beside it, misread)
 PAD = 0.3            # a crop reaches this many text heights beyond its words
 SLOT_GAP = 1.0       # crops are stacked this many text heights apart
 TEXT_HEIGHT = 32     # crops of smaller text are enlarged towards this height (pixels)
@@ -111,7 +116,7 @@ def find_targets(lines: Sequence[list], image: Image.Image, height: float) -> li
             near = ordered[max(0, n // 2 - 1): n // 2 + 1]
             band = (min(w.top for w in near), max(w.top + w.height for w in near))
             found = ink.uncovered((left, band[0] - height, right, band[1] + height),
-                                  (band[0] - height / 2, band[1] + height / 2), everything, PAD * height)
+                                  (band[0] - height / 2, band[1] + height / 2), everything, height)
             if found is not None:
                 out.append(Target(index, [], found))
                 everything.append(_Covered(*found))     # one stretch, looked at once
@@ -155,7 +160,7 @@ class _Ink:
         self.pixels = np.asarray(image.convert("L"), dtype=np.uint8)
 
     def uncovered(self, box: tuple[float, ...], band: tuple[float, float], words: list,
-                  pad: float) -> tuple[int, int, int, int] | None:
+                  height: float) -> tuple[int, int, int, int] | None:
         """The box around the ink in ``box`` outside every word's box, in
         pieces centred within ``band`` (rows: a line's glyphs, not a rule or a
         mark above or below it), or None when there is too little to be text."""
@@ -182,8 +187,9 @@ class _Ink:
         if inked.sum() < INK_SHARE * (right - left) * (band[1] - band[0]):
             return None
         ys, xs = np.nonzero(inked)
-        if xs.max() - xs.min() < 2 * pad:
+        if xs.max() - xs.min() < MIN_INK * height:
             return None
+        pad = PAD * height
         return (max(0, int(left + xs.min() - pad)), max(0, int(top + ys.min() - pad)),
                 min(cols, int(left + xs.max() + pad)), min(rows, int(top + ys.max() + pad)))
 
@@ -198,19 +204,19 @@ class _Sheet:
         self.scale = min(max(TEXT_HEIGHT / height, 1.0), 3.0)
 
     def read(self, crops: list[tuple[tuple[int, int, int, int], list]], read: Reader,
-             languages: str) -> list[list]:
+             languages: str, hidden: list[list] | None = None) -> list[list]:
         """For each (box, its own words) the words read in it, in ``image``'s
-        pixels; every other word of the page is painted over first."""
+        pixels; every other word of the page, and the crop's ``hidden``
+        pieces, are painted over first."""
         scale, gap = self.scale, int(SLOT_GAP * self.height * self.scale)
         images = []
-        for box, own in crops:
+        for n, (box, own) in enumerate(crops):
             crop = self.image.crop(box)
             paper = _paper(crop)
             draw = ImageDraw.Draw(crop)
-            for w in self.words:
-                if all(w is not o for o in own):
-                    draw.rectangle((w.left - box[0], w.top - box[1], w.left + w.width - box[0] - 1,
-                                    w.top + w.height - box[1] - 1), fill=paper)
+            for w in [w for w in self.words if all(w is not o for o in own)] + (hidden[n] if hidden else []):
+                draw.rectangle((w.left - box[0], w.top - box[1], w.left + w.width - box[0] - 1,
+                                w.top + w.height - box[1] - 1), fill=paper)
             # One run binarises the whole sheet at one threshold: each crop
             # stretched from its own ink to its own paper first.
             crop = ImageOps.autocontrast(crop, cutoff=1)
@@ -260,18 +266,21 @@ def _read_alternative(targets: list[Target], sheet: _Sheet, read: Reader, altern
     run of such pieces where they are more confident."""
     jobs: list[tuple[Target, list, list]] = []     # (target, pieces kept, a run to read again)
     for target in targets:
+        if not _latin_or_digit(target.words or target.new or []):
+            continue        # Hangul read weakly, or read again as stray digits (a mark, a stroke)
         best = target.new if target.new and _mean(target.new) > _mean(target.words) else target.words
         pieces = [p for w in best for p in (w.parts or (w,))]
         runs = _runs(pieces, lambda p: p.conf < WEAK or bool(_LATIN_OR_DIGIT.search(_fold(p.text))))
-        runs = [run for run in runs if any(_LATIN_OR_DIGIT.search(_fold(p.text)) for p in run)]
+        runs = [run for run in runs if _latin_or_digit(run)]
         for run in runs:
             jobs.append((target, best, run))
     if not jobs:
         return
     boxes = [(_clipped(_box(run, sheet.height, sheet.image.size), target.box), target.words)
              for target, _, run in jobs]
+    kept = [[p for w in best for p in (w.parts or (w,)) if all(p is not r for r in run)] for _, best, run in jobs]
     current: dict[int, list] = {}
-    for (target, best, run), words in zip(jobs, sheet.read(boxes, read, alternative)):
+    for (target, best, run), words in zip(jobs, sheet.read(boxes, read, alternative, kept)):
         band = (min(p.top for p in run), max(p.top + p.height for p in run))
         words = [w for w in words if band[0] <= w.top + w.height / 2 <= band[1]]
         if not words or _mean(words) <= _mean(run):
@@ -352,11 +361,13 @@ def _merged(lines: Sequence[list], targets: list[Target]) -> list[list]:
         if target.words:
             band = (min(w.top for w in target.words), max(w.top + w.height for w in target.words))
             new = [w for w in new if band[0] <= w.top + w.height / 2 <= band[1]]
-            if not new or _mean(new) < max(_mean(target.words) + MARGIN, ACCEPT):
+            if target.new is not None and not new:
+                pass        # read weakly, then not at all: a mark or texture, not text
+            elif not new or _mean(new) < max(_mean(target.words) + MARGIN, ACCEPT):
                 continue
             line = [w for w in out[target.line] if all(w is not old for old in target.words)]
         else:
-            new = [w for w in new if w.conf >= ACCEPT]
+            new = [w for w in new if w.conf >= FOUND]
             if not new:
                 continue
             line = out[target.line]
@@ -383,6 +394,10 @@ def _mean(words: Sequence) -> float:
 
 def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
+
+
+def _latin_or_digit(words: Sequence) -> bool:
+    return any(_LATIN_OR_DIGIT.search(_fold(w.text)) for w in words)
 
 
 def _fold(text: str) -> str:
