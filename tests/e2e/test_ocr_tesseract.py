@@ -344,8 +344,19 @@ def test_upside_down_korean_page_is_turned_by_one_osd_run():
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_turned_korean_photo_is_read_once_turned_by_its_image_guess(degrees):
+    """Its bare vowel bars (ㅣ) stand after their consonants: the image says
+    which way up (ocr.script), one kor run (it was eng, kor, OSD, kor upside down)."""
+    engine = CountingEngine()
+    response = engine(png_rotated(fixture_bytes("gen_ko_anthem_photo.jpg"), degrees))
+    assert engine.runs == ["ocr kor"]
+    assert cer(ground_truth("gen_ko_anthem_photo.jpg"), read_page(response["TextDetections"])) <= 0.0153
+
+
 @pytest.mark.parametrize("degrees", [90, 270])
 def test_korean_page_on_its_side_goes_straight_to_osd(degrees):
+    # Seven short lines: too few vowel bars to say which way up.
     engine = CountingEngine()
     response = engine(render_page(KOREAN_STORY, size=32, rotate=degrees))
     assert engine.runs == ["osd", "ocr kor", "ocr kor"]     # the last: second look

@@ -221,3 +221,19 @@ def test_fixed_languages_make_no_guess():
                       languages="kor+eng")
     assert engine.read(IMAGE).text == KOREAN
     assert engine.runs == ["ocr kor+eng 0"]
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_korean_page_the_image_says_is_turned_is_one_kor_read_turned(rotation):
+    engine = Scripted({(rotation, "kor"): reading(KOREAN, 93)},
+                      guess=Guess(HANGUL, across=rotation == 180, rotation=rotation))
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == [f"ocr kor {rotation}"]
+
+
+def test_a_wrong_korean_turn_is_not_read_again_after_osd():
+    engine = Scripted({(0, "eng"): reading(GARBLED, 41), (90, "kor"): reading(GARBLED, 30),
+                       (270, "kor"): reading(KOREAN, 93)}, osd=(90, 2.0, "Korean"),
+                      guess=Guess(HANGUL, across=False, rotation=90))
+    assert engine.read(IMAGE).text == KOREAN
+    assert engine.runs == ["ocr kor 90", "osd", "ocr kor 270"]

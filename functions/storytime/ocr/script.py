@@ -52,6 +52,10 @@ ASPECT = 0.4            # |median log(width / height)| of the groups needed to s
 EDGE_TOLERANCE = 0.08   # S: two marks share an edge
 UNEQUAL = 0.15          # S: two marks differ in height (or width) by more than this
 BASELINE = 0.15         # share of pairs on the baseline minus on the top needed to say which way up
+BAR = 2.5               # a vowel bar is this many times longer across the line than along it
+BAR_GAP = 0.15          # S: a bar this close to its neighbour is in the same syllable
+MIN_BARS = 20
+BAR_LEAN = 0.3          # share of bars after their neighbour minus before it needed to say which way up
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Guess:
     """``script``: HANGUL or LATIN; ``across``: the lines run across the image
     (True), down it (False, the page is on its side) or unknown (None);
     ``rotation``: the clockwise turn (0/90/180/270) that makes the page
-    upright, when known (Latin pages only)."""
+    upright, when known."""
     script: str
     across: bool | None
     rotation: int | None = None
@@ -89,7 +93,7 @@ def _marks(image: Image.Image):
     grey = np.asarray(image.convert("L"))
     if grey.size == 0 or min(grey.shape) < 16:
         return None
-    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x, y, w, h, area = (stats[1:, i].astype(float) for i in range(5))
     keep = (area >= 8) & (h < grey.shape[0] / 8) & (w < grey.shape[1] / 4)
@@ -120,7 +124,8 @@ def _judge(x, y, w, h, s: float) -> Guess | None:
     if min(share_beside, share_stacked) >= HANGUL_SHARE:
         near = (overlap_x > -JOIN * s) & (overlap_y > -JOIN * s)
         group = _groups(np, n, i[near], j[near])
-        return Guess(HANGUL, _lines_across(np, x, y, w, h, int(group.max()) + 1, group))
+        across = _lines_across(np, x, y, w, h, int(group.max()) + 1, group)
+        return Guess(HANGUL, across, _hangul_turn(np, x, y, w, h, i, j, s, across))
     if share_beside >= LATIN_ALONG and share_stacked <= LATIN_ACROSS:
         return Guess(LATIN, True, _latin_turn(np, x, y, w, h, i, j, beside, s, across=True))
     if share_stacked >= LATIN_ALONG and share_beside <= LATIN_ACROSS:
@@ -196,6 +201,31 @@ def _lines_across(np, x, y, w, h, count: int, group) -> bool | None:
         return None
     aspect = float(np.median(np.log((right - left)[big] / (bottom - top)[big])))
     return True if aspect >= ASPECT else False if aspect <= -ASPECT else None
+
+
+def _hangul_turn(np, x, y, w, h, i, j, s: float, across: bool | None) -> int | None:
+    """The clockwise turn that makes a Hangul page upright, from which side of
+    its close neighbour along the line a bare vowel bar (ㅣ, as in 이, 기, 시)
+    stands on: after it (right of the consonant) when upright."""
+    if across is None:
+        return None
+    if across:
+        along_gap = np.minimum(x[i] + w[i], x[j] + w[j]) - np.maximum(x[i], x[j])
+        across_overlap = np.minimum(y[i] + h[i], y[j] + h[j]) - np.maximum(y[i], y[j])
+        length, breadth, position, upright, turned = w, h, x, 0, 180
+    else:
+        along_gap = np.minimum(y[i] + h[i], y[j] + h[j]) - np.maximum(y[i], y[j])
+        across_overlap = np.minimum(x[i] + w[i], x[j] + w[j]) - np.maximum(x[i], x[j])
+        length, breadth, position, upright, turned = h, w, y, 270, 90
+    close = ((across_overlap > OVERLAP * np.minimum(breadth[i], breadth[j]))
+             & (along_gap <= 0) & (along_gap > -BAR_GAP * s))
+    bar = breadth >= BAR * length
+    first, second = close & bar[i] & ~bar[j], close & bar[j] & ~bar[i]
+    after = np.concatenate([position[i][first] > position[j][first], position[j][second] > position[i][second]])
+    if len(after) < MIN_BARS:
+        return None
+    lean = 2 * float(after.mean()) - 1
+    return upright if lean >= BAR_LEAN else turned if lean <= -BAR_LEAN else None
 
 
 def _latin_turn(np, x, y, w, h, i, j, along, s: float, across: bool) -> int | None:

@@ -19,14 +19,16 @@ answers with::
   page photographed upside down the first point is therefore at the image's
   lower right. ``BoundingBox`` is the axis-aligned box around the polygon.
 
-The page orientation (0/90/180/270) and the script are decided from the
-text with as few Tesseract runs as the page allows (``read``): an upright
-English page is read once, as plain ``tesseract`` would; a French, Spanish or
-German page is read again with its own model; an upright Korean page, which
-eng reads poorly, is read once more with kor and kept; only a page neither
-reads well gets one OSD run (orientation and script) and one more read,
-turned, with the script's languages, never one full read per candidate
-rotation.
+The page orientation (0/90/180/270) and the script are decided with as few
+Tesseract runs as the page allows (``read``). The image is measured first
+(``ocr.script``, a few ms): an upright Korean page is read once, with kor; an
+English page once, as plain ``tesseract`` would, also when it is turned (the
+image says which way up); a French, Spanish or German page is read again
+with its own model; a Korean page on its side gets one OSD run and one read,
+turned. Each reading is still judged by its confidence: a page the image
+misjudges, or does not judge, is read as before, eng first, then kor, then
+one OSD run and one more read turned with the script's languages, never one
+full read per candidate rotation.
 
 A small skew (a phone photo held a few degrees off, up to ``max_skew``) is
 measured after the quarter turn from the image itself (``estimate_skew``:
@@ -275,8 +277,9 @@ class TesseractDetectText:
            across or down, and for Latin pages which way is up. A guess only
            picks the first run; each reading is still judged as below, and
            a guess that reads poorly costs that one run.
-           - Hangul, lines across: read as given with the Hangul set (step 3
-             first), kept when it is a confident Hangul reading.
+           - Hangul, lines across or its turn known: read with the Hangul
+             set (step 3 first), as given or turned, kept when it is a
+             confident Hangul reading.
            - Latin, turned (90/180/270): read turned with the Latin set,
              kept when confident (step 2 applies).
            - On its side (lines down the image) and no turn known: straight
@@ -307,10 +310,11 @@ class TesseractDetectText:
             return hinted
         found = self._guess(image) if not self.languages else None
         hangul: dict[int, _Reading] = {}
-        if found is not None and found.script == HANGUL and found.across:
-            hangul[0] = self._read_turned(image, 0, 4, self.hangul, uprights)
-            if self._hangul_confident(hangul[0]):
-                return hangul[0]
+        if found is not None and found.script == HANGUL and (found.across or found.rotation is not None):
+            turn = found.rotation or 0
+            hangul[turn] = self._read_turned(image, turn, 4, self.hangul, uprights)
+            if self._hangul_confident(hangul[turn]):
+                return hangul[turn]
         elif found is not None and found.rotation:
             turned = self._read_turned(image, found.rotation, languages=self.latin, uprights=uprights,
                                        rescale=False)
