@@ -137,3 +137,13 @@ def test_the_pieces_kept_are_painted_over_when_the_rest_is_read_again():
     # less ink than the kor sheet, which shows the whole word.
     ink = [sum(sheet.histogram()[:100]) for _, sheet in seen]
     assert ink[1] < ink[0]
+
+
+def test_hairline_words_and_empty_boxes_do_not_break_the_sheet():
+    """A word narrower than a pixel (mapped back from an enlarged sheet) is
+    painted over without error; a crop box with no area is read as nothing."""
+    from storytime.ocr.second_look import _Sheet
+    lines = [body_line(word("|", 95, 300, width=0.4))] + other_lines()
+    sheet = _Sheet(page((280, 60)), lines, HEIGHT)
+    read = StubReader({"kor": []})
+    assert sheet.read([((280, 90, 340, 140), []), ((400, 90, 400, 90), [])], read, "kor") == [[], []]

@@ -211,12 +211,13 @@ class _Sheet:
         scale, gap = self.scale, int(SLOT_GAP * self.height * self.scale)
         images = []
         for n, (box, own) in enumerate(crops):
+            box = (box[0], box[1], max(box[2], box[0] + 1), max(box[3], box[1] + 1))
             crop = self.image.crop(box)
             paper = _paper(crop)
             draw = ImageDraw.Draw(crop)
             for w in [w for w in self.words if all(w is not o for o in own)] + (hidden[n] if hidden else []):
-                draw.rectangle((w.left - box[0], w.top - box[1], w.left + w.width - box[0] - 1,
-                                w.top + w.height - box[1] - 1), fill=paper)
+                x0, y0 = w.left - box[0], w.top - box[1]
+                draw.rectangle((x0, y0, max(x0, x0 + w.width - 1), max(y0, y0 + w.height - 1)), fill=paper)
             # One run binarises the whole sheet at one threshold: each crop
             # stretched from its own ink to its own paper first.
             crop = ImageOps.autocontrast(crop, cutoff=1)
