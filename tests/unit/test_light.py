@@ -1,5 +1,5 @@
 """Which images the OCR evens the light of (``ocr.light``), on drawn pages."""
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from storytime.ocr.light import even_out, flatten, uneven
 
 
@@ -44,3 +44,17 @@ def test_flattening_makes_the_dim_paper_white_and_keeps_the_ink_dark():
     assert flat.getpixel((10, 150)) >= 225          # dim paper at the left edge
     assert flat.getpixel((25, 34)) <= 110           # ink printed on it
     assert page.getpixel((10, 150)) <= 120
+
+
+def test_the_division_gives_pillows_own_pixels():
+    """_divided is ImageMath's float division and F -> L conversion (clipped,
+    truncated), pixel for pixel, including ink brighter than its paper."""
+    from PIL import ImageMath
+    from storytime.ocr.light import _divided
+
+    image = _page(60, 250)
+    background = image.filter(ImageFilter.GaussianBlur(9)).point(lambda v: max(0, v - 30))
+    for floor in (1, 37.5):
+        pillow = ImageMath.lambda_eval(lambda a, f=floor: a["im"] * 255 / a["max"](a["bg"], f),
+                                       im=image.convert("F"), bg=background.convert("F")).convert("L")
+        assert _divided(image, background, floor).tobytes() == pillow.tobytes()

@@ -67,7 +67,7 @@ from storytime.ocr.script import HANGUL
 from storytime.ocr.script import Guess as ScriptGuess
 from storytime.ocr.script import guess as script_guess
 from storytime.ocr.second_look import second_look
-from storytime.ocr.skew import estimate_skew, fanned
+from storytime.ocr.skew import estimate_skew, fanned, working_copy
 
 TEXT_MODEL_VERSION = "3.0"
 # Hangul pieces closer than this many text heights are one word (see
@@ -461,8 +461,9 @@ class TesseractDetectText:
         if flat is not None:
             upright, warp = flat
             return self._light(upright), _Frame(rotation, 0.0, turned.size, upright.size, warp)
-        skew = estimate_skew(turned, self.max_skew) if self.max_skew > 0 else 0.0
-        if abs(skew) < max(self.min_skew, 1e-9) or fanned(turned, self.max_skew):
+        small = working_copy(turned) if self.max_skew > 0 else turned    # scaled down once, for both
+        skew = estimate_skew(small, self.max_skew, self.min_skew) if self.max_skew > 0 else 0.0
+        if abs(skew) < max(self.min_skew, 1e-9) or fanned(small, self.max_skew):
             return self._light(turned), _Frame(rotation, 0.0, turned.size, turned.size)
         # The corners the turn uncovers take the colour of the image's own
         # border: white corners against a photo's dark background cost the

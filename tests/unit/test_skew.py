@@ -1,0 +1,43 @@
+"""Skew measured on one shared working copy (ocr/skew.py), on drawn pages."""
+import pytest
+from PIL import Image, ImageDraw
+from storytime.ocr.skew import SKEW_WORK_SIDE, estimate_skew, fanned, working_copy
+
+
+def _page(angle: float, size=(1500, 2000)) -> Image.Image:
+    """Lines of dark "words" on light paper, turned ``angle`` degrees counter-clockwise
+    on a dark table (so estimate_skew should answer about -angle)."""
+    page = Image.new("L", size, 235)
+    draw = ImageDraw.Draw(page)
+    for y in range(150, size[1] - 150, 48):
+        for x in range(120, size[0] - 200, 130):
+            draw.rectangle((x, y, x + 100, y + 20), fill=30)
+    return page.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=40)
+
+
+def test_the_working_copy_is_grey_and_small_and_a_small_grey_image_is_its_own():
+    photo = _page(0).convert("RGB")
+    small = working_copy(photo)
+    assert small.mode == "L" and max(small.size) == SKEW_WORK_SIDE
+    assert small.width / small.height == pytest.approx(photo.width / photo.height, abs=0.01)
+    assert working_copy(small) is small
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.6, 2.5, -4.0])
+def test_the_working_copy_measures_what_the_page_measures(angle):
+    page = _page(angle)
+    small = working_copy(page)
+    assert estimate_skew(small) == estimate_skew(page) == pytest.approx(-angle, abs=0.3)
+    assert fanned(small) == fanned(page) is False
+
+
+def test_a_skew_sure_to_stay_under_min_angle_is_not_refined():
+    page = working_copy(_page(0.4))
+    assert estimate_skew(page) == pytest.approx(-0.4, abs=0.2)     # measured when asked
+    assert estimate_skew(page, min_angle=1.0) == 0.0                # under 1 degree: left alone anyway
+
+
+@pytest.mark.parametrize("angle", [1.2, -2.5])
+def test_a_skew_that_may_reach_min_angle_is_measured_to_the_last_step(angle):
+    page = working_copy(_page(angle))
+    assert estimate_skew(page, min_angle=1.0) == estimate_skew(page) == pytest.approx(-angle, abs=0.3)
