@@ -112,3 +112,22 @@ def test_a_result_path_is_compiled_once_and_still_places_the_result():
     expression = result_path.parse("$.page")
     assert expression.update_or_create({"id": "p"}, {"ocrKey": "k"}) == {"id": "p", "page": {"ocrKey": "k"}}
     assert expression.update_or_create({"id": "q"}, {"ocrKey": "j"}) == {"id": "q", "page": {"ocrKey": "j"}}
+
+
+def test_the_interpreter_copies_json_as_deepcopy_would():
+    from datetime import UTC, datetime
+
+    from moto.stepfunctions.parser.asl.eval import states
+
+    moto_patch.apply()
+    assert all(module.copy.deepcopy is moto_patch.json_copy for module in moto_patch._COPYING)
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    value = {"a": [1, 2.5, {"b": None, "c": True}], "d": "x", "t": stamp, "s": {1, 2}}
+    copied = moto_patch.json_copy(value)
+    assert copied == value and copied is not value
+    assert copied["a"] is not value["a"] and copied["a"][2] is not value["a"][2]
+    assert copied["s"] is not value["s"]  # not JSON: deep-copied the ordinary way
+    context = {"Execution": {"Input": {"page": {"words": 3}}}, "State": {}}
+    held = states.States(context=context)
+    held.get_input()["page"]["words"] = 9  # a state changing what it was given
+    assert held.get_input() == {"page": {"words": 3}}

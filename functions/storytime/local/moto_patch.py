@@ -14,7 +14,11 @@
    JSONPath is compiled once (jsonpath-ng builds a new yacc parser for every
    ``parse``: most of the interpreter's time per state, profiled), ResultPath's
    too (it parses with plain jsonpath-ng, not the extended parser).
-3. Executions leave memory. moto keeps every execution (its event history,
+3. JSON values are copied as JSON: the interpreter deep-copies a state's input, result and
+   history several times per state, and ``copy.deepcopy``'s generic walk (memo, reducers) took
+   more of its time than anything but the Tasks (profiled); anything not a dict, list or
+   immutable scalar is still handed to ``copy.deepcopy``.
+4. Executions leave memory. moto keeps every execution (its event history,
    a copy of the state machine, its thread in ``TMP_THREADS``) for the life
    of the process. We are told when one ends, archive it, and forget it.
 
@@ -23,14 +27,18 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 
 from moto.stepfunctions.parser import utils as _utils
 from moto.stepfunctions.parser.asl.component import eval_component as _eval_component
 from moto.stepfunctions.parser.asl.component.common.path import result_path as _result_path
+from moto.stepfunctions.parser.asl.component.common.string import string_expression as _string_expression
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state as _execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as _lambda_eval
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
@@ -40,6 +48,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
 from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
+from moto.stepfunctions.parser.asl.eval import environment as _environment
+from moto.stepfunctions.parser.asl.eval import states as _states
+from moto.stepfunctions.parser.asl.eval.event import event_manager as _event_manager
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
@@ -62,6 +73,25 @@ _compile_json_path = _json_path.parse  # jsonpath_ng.ext.parse; its expressions 
 _compile_result_path = _result_path.parse  # jsonpath_ng.parse: ResultPath's own parser
 
 
+_IMMUTABLE = (str, int, float, bool, type(None), datetime)
+_COPYING = (_states, _string_expression, _execute_state, _environment, _event_manager)
+
+
+def json_copy(value):
+    """``copy.deepcopy`` for JSON-shaped values (dicts, lists, scalars), a few times faster."""
+    kind = type(value)
+    if kind is dict:
+        return {key: json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [json_copy(item) for item in value]
+    if isinstance(value, _IMMUTABLE):
+        return value
+    return copy.deepcopy(value)
+
+
+_JSON_COPY = SimpleNamespace(deepcopy=json_copy)
+
+
 def apply() -> None:
     _aws_sdk._SERVICE_ERROR_NAMES.update(AWS_SERVICE_ERROR_NAMES)
     _hook_terminations()
@@ -73,6 +103,8 @@ def apply() -> None:
     _eval_component.EvalComponent.heap_key = property(_heap_key)
     _json_path.parse = _compiled_json_path
     _result_path.parse = _compiled_result_path
+    for module in _COPYING:  # each says ``copy.deepcopy(...)``: its ``copy`` becomes ours
+        module.copy = _JSON_COPY
 
 
 @functools.lru_cache(maxsize=1024)
