@@ -46,11 +46,11 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_sns as _sns,
 )
-from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
-from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.eval import environment as _environment
 from moto.stepfunctions.parser.asl.eval import states as _states
 from moto.stepfunctions.parser.asl.eval.event import event_manager as _event_manager
+from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
+from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
 from moto.stepfunctions.responses import get_backend
