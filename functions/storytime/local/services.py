@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from storytime.core.language import espeak_voice_for_polly
 from storytime.errors import EngineError, StoredDataMissing, UnreadableImage
-from storytime.local.aws_bridge import ServiceError, streaming
+from storytime.local.aws_bridge import ServiceError, request_id, streaming
 from storytime.local.engine_slots import EngineSlots, NoSlot, lower_priority
 from storytime.local.rekognition_limits import within_limits
 
@@ -52,7 +52,7 @@ def lambda_operations(handlers: dict[str, callable], deps, slots: EngineSlots | 
             raise ServiceError("ResourceNotFoundException", f"Function not found: {name}", 404)
         payload = params.get("Payload") or b"{}"
         event = json.loads(payload)
-        context = SimpleNamespace(function_name=name, aws_request_id=str(uuid.uuid4()),
+        context = SimpleNamespace(function_name=name, aws_request_id=request_id(),
                                   get_remaining_time_in_millis=lambda: 60_000)
         if name not in bounded:
             return _run(handler, event, context)
@@ -224,6 +224,6 @@ def sns_operations(outbox, topic_arn: str, subscribers: tuple[str, ...] = ()) ->
                 # The .eml is in the outbox; only the SMTP copy failed. Publishing
                 # again would write the message twice, so report and carry on.
                 log.warning("notification kept in the outbox only: %s", error)
-        return {"MessageId": str(uuid.uuid4())}
+        return {"MessageId": request_id()}
 
     return {"sns.Publish": publish}

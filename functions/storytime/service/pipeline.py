@@ -165,8 +165,10 @@ def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
         writes.append((timings_key(page_id), json.dumps(timings, ensure_ascii=False).encode("utf-8"),
                        "application/json"))
     # Both at once: a durable write waits mostly for the disk, and two waits share its flushes.
-    with ThreadPoolExecutor(len(writes)) as pool:
-        for written in [pool.submit(deps.objects.put, *write) for write in writes]:
+    with ThreadPoolExecutor(1) as pool:
+        others = [pool.submit(deps.objects.put, *write) for write in writes[1:]]
+        deps.objects.put(*writes[0])
+        for written in others:
             written.result()
     if timings is not None:
         deps.records.update(page_id, timings_key=timings_key(page_id))
