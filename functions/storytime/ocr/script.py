@@ -24,8 +24,10 @@ character's size (``S``, the median size of the marks):
   left/right edges 0.29-0.66 and -0.45 to -0.68 on pages on their sides.
   (Hangul syllables have no baseline to tell: OSD says which way up.)
 
-It costs 3-40 ms of CPU on a page (numpy and OpenCV, imported when a page
-is measured, as ``ocr.dewarp`` does), 1-3 % of one Tesseract read. It is
+It costs 2-37 ms of CPU on a page (14 ms mean), 0.9-3.4 % of one raw
+Tesseract read on the measured pages, up to 5.8 % on a textured photo or an
+image Tesseract finds little on; numpy and OpenCV are imported when a page
+is measured (50 ms once per process), as ``ocr.dewarp`` does. It is
 only a guess: ``TesseractDetectText.read`` reads with it first and keeps its
 confidence checks, so a wrong guess costs one read, never a worse reading.
 Measured on the fixtures and on ``bench/script_set.py``'s pages:
