@@ -60,7 +60,7 @@ from PIL import Image, UnidentifiedImageError
 from storytime.core.language import latin_language
 from storytime.errors import EngineError, UnreadableImage
 from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
-from storytime.ocr.frames import to_original, unrotate_point
+from storytime.ocr.frames import rotated, to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
 from storytime.ocr.script import HANGUL
@@ -469,7 +469,7 @@ class TesseractDetectText:
         # border: white corners against a photo's dark background cost the
         # two-column photo the left ends of its first lines (2.7 % CER; raw
         # tesseract, not turned, 0.8 %).
-        upright = turned.rotate(skew, resample=Image.BICUBIC, expand=True, fillcolor=_border_grey(turned))
+        upright = rotated(turned, skew, _border_grey(turned))
         return self._light(upright), _Frame(rotation, skew, turned.size, upright.size)
 
     def _light(self, upright: Image.Image) -> Image.Image:
