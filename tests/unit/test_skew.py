@@ -41,3 +41,16 @@ def test_a_skew_sure_to_stay_under_min_angle_is_not_refined():
 def test_a_skew_that_may_reach_min_angle_is_measured_to_the_last_step(angle):
     page = working_copy(_page(angle))
     assert estimate_skew(page, min_angle=1.0) == estimate_skew(page) == pytest.approx(-angle, abs=0.3)
+
+
+@pytest.mark.parametrize("width, height, seed", [(1, 9, 1), (7, 30, 2), (640, 480, 3), (999, 120, 4), (1000, 64, 5)])
+def test_row_means_are_pillows_one_column_box_resize(width, height, seed):
+    import random
+
+    from storytime.ocr.skew import row_means
+
+    rng = random.Random(seed)
+    for values in ((0, 255), tuple(range(256))):          # an ink map, and any grey
+        image = Image.frombytes("L", (width, height), bytes(rng.choice(values) for _ in range(width * height)))
+        column = image.resize((1, height), Image.BOX).tobytes()
+        assert row_means(image).tolist() == list(column)

@@ -91,9 +91,22 @@ def _profile_sharpness(ink: Image.Image, angle: float) -> int:
     import numpy as np
 
     turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
-    rows = np.frombuffer(turned.resize((1, turned.height), Image.BOX).tobytes(), dtype=np.uint8)
-    steps = np.diff(rows.astype(np.int64))
+    steps = np.diff(row_means(turned))
     return int(steps @ steps)
+
+
+def row_means(image: Image.Image):
+    """Each row's mean grey (numpy int64) as ``image.resize((1, height),
+    Image.BOX)`` gives it: Pillow sums the row with one fixed-point weight
+    of 22 bits per pixel (round(2**22 / width)), adds half a unit and
+    truncates; here OpenCV sums the rows, the same bytes in a quarter of
+    the CPU (a third of the skew search's time went to those resizes)."""
+    import numpy as np
+    from cv2 import CV_32S, REDUCE_SUM, reduce
+
+    sums = reduce(np.asarray(image), 1, REDUCE_SUM, dtype=CV_32S).ravel().astype(np.int64)
+    weight = int(0.5 + (1.0 / image.width) * (1 << 22))
+    return np.minimum((sums * weight + (1 << 21)) >> 22, 255)
 
 
 # Halves whose lines lean opposite ways by at least this many degrees are a
