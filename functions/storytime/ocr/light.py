@@ -99,9 +99,13 @@ def _divided(image: Image.Image, background: Image.Image, floor: float) -> Image
     conversion compute it, the same pixels in a third of the CPU."""
     import numpy as np
 
-    im = np.asarray(image, dtype=np.float32)
-    bg = np.maximum(np.asarray(background, dtype=np.float32), np.float32(floor))
-    return Image.fromarray(np.clip(im * np.float32(255) / bg, 0, 255).astype(np.uint8))
+    im = np.asarray(image, dtype=np.float32)             # new arrays: worked on in place
+    bg = np.asarray(background, dtype=np.float32)
+    np.maximum(bg, np.float32(floor), out=bg)
+    im *= np.float32(255)
+    im /= bg
+    np.minimum(im, np.float32(255), out=im)              # never below 0: grey / a positive floor
+    return Image.fromarray(im.astype(np.uint8))
 
 
 def _percentile(histogram: list[int], fraction: float) -> int:
