@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from storytime.core.images import prepare_upload
-from storytime.ocr.dewarp import CURVED, Warp, contours_of, curvature, flatten_if_curved, text_lines
+from storytime.ocr.dewarp import CURVED, Warp, contours_of, curvature, flatten_if_curved, spans_of, text_lines
 from storytime.ocr.tesseract import TesseractDetectText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -110,3 +110,27 @@ def test_the_contours_are_the_librarys_own_bit_for_bit(name):
         assert mine.angle == library.angle and mine.pred is mine.succ is None
         for attribute in ("contour", "mask", "center", "tangent", "point0", "point1"):
             assert np.array_equal(getattr(mine, attribute), getattr(library, attribute))
+
+
+@pytest.mark.parametrize("name", ["gen_en_two_column_photo.jpg", "pagedewarp_boston_cooking_a.jpg",
+                                  "gen_ko_dialogue_photo.jpg", "darknet_eagle.jpg"])
+def test_the_spans_are_the_librarys_own(name):
+    """spans_of leaves out only pairs the library's test would refuse: the
+    same contours linked into the same spans, in the same order."""
+    import math
+
+    import numpy as np
+    from cv2 import COLOR_GRAY2RGB, INTER_AREA, cvtColor, resize
+    from page_dewarp.mask import Mask
+    from page_dewarp.options import cfg
+    from page_dewarp.spans import assemble_spans
+
+    gray = np.asarray(page(name))
+    scale = math.ceil(max(gray.shape[1] / cfg.SCREEN_MAX_W, gray.shape[0] / cfg.SCREEN_MAX_H))
+    small = cvtColor(resize(gray, (0, 0), None, 1 / scale, 1 / scale, INTER_AREA), COLOR_GRAY2RGB)
+    mask = Mask("page", small, np.full(small.shape[:2], 255, np.uint8), True).value
+    theirs_in, ours_in = contours_of(mask), contours_of(mask)      # linking marks the contours: one set each
+    theirs, ours = assemble_spans("page", small, mask, list(theirs_in)), spans_of(list(ours_in))
+    assert len(theirs) > 5
+    assert [[theirs_in.index(c) for c in span] for span in theirs] == \
+        [[ours_in.index(c) for c in span] for span in ours]
