@@ -131,3 +131,21 @@ def test_the_interpreter_copies_json_as_deepcopy_would():
     held = states.States(context=context)
     held.get_input()["page"]["words"] = 9  # a state changing what it was given
     assert held.get_input() == {"page": {"words": 3}}
+
+
+def test_warming_makes_the_clients_and_compiles_the_definitions_paths():
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    moto_patch.apply()
+    definition = {"StartAt": "A", "States": {"A": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True, "ResultPath": "$.warmed",
+        "Parameters": {"Payload": {"id.$": "$.warm.id", "arn.$": "$$.Execution.Id"}, "Literal": "$ not a path ["}}}}
+    moto_patch.warm(definition, "us-east-1", ("lambda",))
+    assert ("us-east-1", "lambda", True) in moto_patch._clients or ("us-east-1", "lambda", False) in moto_patch._clients
+    before = moto_patch._compiled_json_path.cache_info().misses, moto_patch._compiled_result_path.cache_info().misses
+    json_path.parse("$.warm.id")
+    json_path.parse("$.Execution.Id")
+    result_path.parse("$.warmed")
+    after = moto_patch._compiled_json_path.cache_info().misses, moto_patch._compiled_result_path.cache_info().misses
+    assert after == before

@@ -118,6 +118,32 @@ def _compiled_result_path(path: str):
     return _compile_result_path(path)
 
 
+def warm(definition: dict, region: str, services: tuple[str, ...]) -> None:
+    """Make the Tasks' clients and compile the definition's JSONPaths now, not during the first
+    page (its first states waited ~20 ms for each client and ~3 ms for each of ~50 paths)."""
+    for service in services:
+        _shared_client(region, service)
+    for key, value in _strings(definition):
+        if not value.startswith("$"):
+            continue
+        path = "$" + value[2:] if value.startswith("$$") else value
+        try:
+            (_compiled_result_path if key == "ResultPath" else _compiled_json_path)(path)
+        except Exception:  # not a path after all (a literal starting with "$"): compiled when used, if ever
+            pass
+
+
+def _strings(node, key: str = ""):
+    if isinstance(node, dict):
+        for name, value in node.items():
+            yield from _strings(value, name)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value, key)
+    elif isinstance(node, str):
+        yield key, node
+
+
 def _shared_client(region: str, service: str, state_credentials=None):
     """moto makes a boto3 client for every Task (milliseconds each); botocore clients are thread-safe."""
     key = (region, service, _boto_client.botocore_stubber.enabled)

@@ -7,6 +7,7 @@ same :class:`Deps` the handlers get on AWS, with local adapters.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -44,6 +45,8 @@ TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:storytime-notify"
 # The SES sender identity; the outbox writes its messages From this address too.
 SENDER = "storytime@localhost"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/storytime-workflow"
+# The services the ASL's Tasks call (lambda:invoke, aws-sdk:rekognition/polly/sesv2, sns:publish).
+TASK_SERVICES = ("lambda", "rekognition", "polly", "sesv2", "sns")
 # Objects written without an fsync: what the workflow makes again when it is lost (FileObjectStore).
 TRANSIENT = (SPEECH_PARTS, OCR_OUTPUT)
 
@@ -87,6 +90,7 @@ class LocalRuntime:
             **{f"{name}FunctionArn": function_arn(name) for name in FUNCTIONS},
         })
         machine = sfn.create_state_machine(name="storytime", definition=definition, roleArn=ROLE_ARN)
+        moto_patch.warm(json.loads(definition), REGION, TASK_SERVICES)
         self.settings = Settings(bucket=BUCKET, table="local", state_machine_arn=machine["stateMachineArn"],
                                  media_base_url=media_base_url,
                                  **{"poll_seconds": 0, "first_reader": "tesseract", **(settings or {})})
