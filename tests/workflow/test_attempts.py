@@ -100,9 +100,13 @@ def test_lost_attempts_count_a_restart_does_not_and_the_page_ends_after_the_budg
                                 None if arn == lost.execution_arn else known(arn))
             rt.deps.clock = lambda lost=lost: lost.attempt_at + 61
             assert retrieve(rt.deps, record.id).status == 503
-            assert rt.records.get(record.id).failures == n
+            counted = rt.records.get(record.id).failures
+            # The fourth lost attempt's successor ends the page at once and counts its own end too:
+            # it may have done so already by the time this reads the record.
+            assert counted == n or (n == 4 and counted == 5)
         ended = rt.records.get(record.id)  # the fifth lost attempt's successor only records the end
         assert rt.workflow.wait(ended.execution_arn) == "FAILED"
+        assert rt.records.get(record.id).failures == 5
         assert "ReadPage" not in str(rt.workflow.history(ended.execution_arn))
         answer = retrieve(rt.deps, record.id)
         assert (answer.status, answer.body["error"]) == (500, "ATTEMPTS_EXHAUSTED")
