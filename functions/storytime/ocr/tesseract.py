@@ -274,9 +274,10 @@ class TesseractDetectText:
 
         0. Before any run, the image itself is measured (``ocr.script``, a
            few ms): its script (Hangul or Latin), whether its lines run
-           across or down, and for Latin pages which way is up. A guess only
-           picks the first run; each reading is still judged as below, and
-           a guess that reads poorly costs that one run.
+           across or down, and, when its marks show it, which way is up (a
+           Latin page's baselines, a Hangul page's bare vowel bars). A guess
+           only picks the first run; each reading is still judged as below,
+           and a guess that reads poorly costs that one run.
            - Hangul, lines across or its turn known: read with the Hangul
              set (step 3 first), as given or turned, kept when it is a
              confident Hangul reading.
@@ -298,7 +299,7 @@ class TesseractDetectText:
            vote on Hangul is weak). When OSD has no opinion (a sign of a few
            words) the ``sign`` set reads it as given.
         The readings compared are of one page; the higher summed word
-        confidence wins. No reading is made twice.
+        confidence wins.
 
         A ``language`` named with the page is read first with its own model:
         one run when the reading is confident; else (a wrong name, a page
