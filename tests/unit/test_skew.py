@@ -54,3 +54,13 @@ def test_row_means_are_pillows_one_column_box_resize(width, height, seed):
         image = Image.frombytes("L", (width, height), bytes(rng.choice(values) for _ in range(width * height)))
         column = image.resize((1, height), Image.BOX).tobytes()
         assert row_means(image).tolist() == list(column)
+
+
+@pytest.mark.parametrize("angle", [0.3, 0.7, 0.9, 1.0, 1.1, -0.95, -1.05])
+def test_min_angle_changes_only_answers_under_it(angle):
+    """With min_angle the answer is the full search's when that reaches
+    min_angle; under it, the full search's or 0.0 (cut short): tried near
+    the threshold, where the cut is decided."""
+    page = working_copy(_page(angle))
+    full, cut = estimate_skew(page), estimate_skew(page, min_angle=1.0)
+    assert cut == full if abs(full) >= 1.0 else cut in (full, 0.0)
