@@ -1,6 +1,7 @@
 """Each port's cases run against its local adapter and its AWS adapter (on moto), so they cannot drift."""
 
 import os
+import sqlite3
 import threading
 import time
 
@@ -165,6 +166,20 @@ def test_concurrent_outcomes_have_one_winner(sqlite_records):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(results) == [False] * 7 + [True]
+
+
+def test_closing_the_store_leaves_a_read_in_progress_its_connection(tmp_path):
+    """A page's thread still reading when the runtime closes (a test's teardown, a shutdown): its
+    connection is closed by it when its read ends, not under it (which crashed the process once)."""
+    store = SqliteRecordStore(tmp_path / "r.db")
+    store.create(new_record())
+    idle_before = store._select("SELECT 1")  # leaves one idle reader in the pool
+    with store._reader() as busy:
+        store.close()
+        assert busy.execute("SELECT count(*) FROM records").fetchone() == (1,)
+    with pytest.raises(sqlite3.ProgrammingError):
+        busy.execute("SELECT 1")     # closed once its read ended
+    assert idle_before == [(1,)]
 
 
 def test_recipients_wait_for_the_outcome_without_duplicates(records):

@@ -90,7 +90,8 @@ class SqliteRecordStore:
         for statement in _INDEXES:
             self._db.execute(statement)
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-        self._all_readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()  # not the write lock: a reader never waits for a write
+        self._closed = False
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -107,21 +108,31 @@ class SqliteRecordStore:
             # Each connection has a page cache of its own (2 MB by default): readers keep a
             # small one, the operating system caches the file for all of them.
             db.execute("PRAGMA cache_size=-512")
-            with self._lock:
-                self._all_readers.append(db)
         try:
             yield db
         finally:
-            self._readers.put(db)
+            with self._pool_lock:
+                if not self._closed:
+                    self._readers.put(db)
+                    db = None
+            if db is not None:
+                db.close()  # the store closed while this read ran: closed by its last user
 
     def _select(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._reader() as db:
             return db.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        with self._lock:
-            for db in (*self._all_readers, self._db):
-                db.close()
+        """Closes the writer and the idle readers; a reader in use is closed when its read ends.
+        (Closing a connection while another thread runs a statement on it can crash the process.)"""
+        with self._lock, self._pool_lock:
+            self._closed = True
+            while True:
+                try:
+                    self._readers.get_nowait().close()
+                except queue.Empty:
+                    break
+            self._db.close()
 
     @contextmanager
     def _transaction(self):
