@@ -255,18 +255,23 @@ def test_a_dropped_photo_is_read(open_page):
     assert "quick brown dog" in page.inner_text("#text")
 
 
-def second_page() -> bytes:
-    """A second page with its own two sentences, typeset in DejaVu (fonts-dejavu-core)."""
+def typeset(lines: list[str], size: tuple[int, int], top: int, **png) -> bytes:
+    """A page of ``lines`` typeset in DejaVu (fonts-dejavu-core), as PNG."""
     from PIL import ImageDraw, ImageFont
 
-    image = Image.new("RGB", (1400, 600), "white")
+    image = Image.new("RGB", size, "white")
     face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
     draw = ImageDraw.Draw(image)
-    for n, line in enumerate(["The small fox went home.", "Then the fox fell asleep."]):
-        draw.text((80, 120 + n * 140), line, fill="black", font=face)
+    for n, line in enumerate(lines):
+        draw.text((80, top + n * 140), line, fill="black", font=face)
     out = io.BytesIO()
-    image.save(out, "PNG")
+    image.save(out, "PNG", **png)
     return out.getvalue()
+
+
+def second_page() -> bytes:
+    """A second page with its own two sentences."""
+    return typeset(["The small fox went home.", "Then the fox fell asleep."], (1400, 600), 120)
 
 
 def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
@@ -322,16 +327,7 @@ def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
 
 def big_scan() -> bytes:
     """A scan the browser leaves as it is (under 2,500 px), yet over the direct limit: an uncompressed PNG."""
-    from PIL import ImageDraw, ImageFont
-
-    image = Image.new("RGB", (1100, 500), "white")
-    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
-    draw = ImageDraw.Draw(image)
-    for n, line in enumerate(["The big owl sat still.", "Then the owl flew away."]):
-        draw.text((80, 100 + n * 140), line, fill="black", font=face)
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=0)
-    return out.getvalue()
+    return typeset(["The big owl sat still.", "Then the owl flew away."], (1100, 500), 100, compress_level=0)
 
 
 @pytest.fixture(scope="module")

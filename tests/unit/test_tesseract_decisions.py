@@ -174,11 +174,12 @@ def test_an_upside_down_korean_page_guessed_korean_costs_what_it_did_without_the
 
 
 @pytest.mark.parametrize("rotation", [90, 180, 270])
-def test_a_latin_page_the_image_says_is_turned_is_read_turned_once(rotation):
-    engine = Scripted({(rotation, "eng"): reading(ENGLISH, 96)},
-                      guess=Guess(LATIN, across=rotation == 180, rotation=rotation))
-    assert engine.read(IMAGE).text == ENGLISH
-    assert engine.runs == [f"ocr eng {rotation}"]
+@pytest.mark.parametrize(("script", "languages", "text"), [(LATIN, "eng", ENGLISH), (HANGUL, "kor", KOREAN)])
+def test_a_page_the_image_says_is_turned_is_one_read_turned_in_its_script(script, languages, text, rotation):
+    engine = Scripted({(rotation, languages): reading(text, 96)},
+                      guess=Guess(script, across=rotation == 180, rotation=rotation))
+    assert engine.read(IMAGE).text == text
+    assert engine.runs == [f"ocr {languages} {rotation}"]
 
 
 def test_a_french_page_turned_is_read_again_turned_with_its_model():
@@ -221,14 +222,6 @@ def test_fixed_languages_make_no_guess():
                       languages="kor+eng")
     assert engine.read(IMAGE).text == KOREAN
     assert engine.runs == ["ocr kor+eng 0"]
-
-
-@pytest.mark.parametrize("rotation", [90, 180, 270])
-def test_a_korean_page_the_image_says_is_turned_is_one_kor_read_turned(rotation):
-    engine = Scripted({(rotation, "kor"): reading(KOREAN, 93)},
-                      guess=Guess(HANGUL, across=rotation == 180, rotation=rotation))
-    assert engine.read(IMAGE).text == KOREAN
-    assert engine.runs == [f"ocr kor {rotation}"]
 
 
 def test_a_wrong_korean_turn_is_not_read_again_after_osd():
