@@ -97,6 +97,18 @@ def test_hangul_read_again_confidently_is_not_read_with_the_alternative():
     assert read.calls == ["kor"] and out[0][-1].text == "바다"
 
 
+def test_a_lone_digit_read_weakly_in_hangul_is_not_worth_the_alternatives_run():
+    """One Latin letter or digit can gain at most a character: no eng run for it."""
+    lines = [body_line(word("2을", 5, 280))] + other_lines()
+    read = StubReader({"kor": [], "eng": [("Zul", 99)]})
+    out = second_look(lines, page((280, 60)), read, "kor", alternative="eng")
+    assert read.calls == ["kor"]
+    assert [w.text for w in out[0]] == ["가나", "다라", "마바"]      # read again as nothing: dropped
+    two = second_look([body_line(word("2ㄴ1", 5, 280))] + other_lines(), page((280, 60)), read, "kor",
+                      alternative="eng")
+    assert read.calls == ["kor", "kor", "eng"] and two[0][-1].text == "Zul"
+
+
 def test_a_word_whose_script_changes_keeps_its_hangul_pieces_and_rereads_the_rest():
     pieces = (word("프로", 93, 280, width=40), word("스벤", 93, 320, width=40), word("[6806", 5, 360, width=80))
     mixed = word("프로스벤[6806", 40, 280, width=160, parts=pieces)
