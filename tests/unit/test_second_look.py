@@ -109,6 +109,14 @@ def test_a_lone_digit_read_weakly_in_hangul_is_not_worth_the_alternatives_run():
     assert read.calls == ["kor", "kor", "eng"] and two[0][-1].text == "Zul"
 
 
+def test_a_stretch_first_read_with_two_digits_is_read_with_the_alternative_when_its_second_reading_has_one():
+    """What the stretch was first read as counts ("KTX" read "1<1%", then "1×")."""
+    lines = [body_line(word("1<1%", 43, 280))] + other_lines()
+    read = StubReader({"kor": [("1×", 49)], "eng": [("KTX", 91)]})
+    out = second_look(lines, page((280, 60)), read, "kor", alternative="eng")
+    assert read.calls == ["kor", "eng"] and out[0][-1].text == "KTX"
+
+
 def test_a_word_whose_script_changes_keeps_its_hangul_pieces_and_rereads_the_rest():
     pieces = (word("프로", 93, 280, width=40), word("스벤", 93, 320, width=40), word("[6806", 5, 360, width=80))
     mixed = word("프로스벤[6806", 40, 280, width=160, parts=pieces)

@@ -56,7 +56,7 @@ PAD = 0.3            # a crop reaches this many text heights beyond its words
 SLOT_GAP = 1.0       # crops are stacked this many text heights apart
 TEXT_HEIGHT = 32     # crops of smaller text are enlarged towards this height (pixels)
 MAX_TARGETS = 40     # at most this many stretches a page (a page read badly throughout is not mended here)
-MIN_LATIN = 2        # a run is read with the alternative when it holds this many Latin letters or digits
+MIN_LATIN = 2        # a stretch is read with the alternative when it was read with this many Latin letters or digits
 _LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -268,14 +268,15 @@ def _read_alternative(targets: list[Target], sheet: _Sheet, read: Reader, altern
     run of such pieces where they are more confident."""
     jobs: list[tuple[Target, list, list]] = []     # (target, pieces kept, a run to read again)
     for target in targets:
-        if not _latin_or_digit(target.words or target.new or []):
-            continue        # Hangul read weakly, or read again as stray digits (a mark, a stroke)
+        if _latin_or_digit_count(target.words or target.new or []) < MIN_LATIN:
+            # Hangul read weakly, or read again as stray digits (a mark, a
+            # stroke); one stray digit (a mark read as "2") can gain at most a
+            # character, and the alternative's run costs a model load (0.09 s CPU for eng).
+            continue
         best = target.new if target.new and _mean(target.new) > _mean(target.words) else target.words
         pieces = [p for w in best for p in (w.parts or (w,))]
         runs = _runs(pieces, lambda p: p.conf < WEAK or bool(_LATIN_OR_DIGIT.search(_fold(p.text))))
-        # One stray digit (a mark read as "2") can gain at most one character,
-        # and the alternative's run costs a model load (0.09 s of CPU for eng).
-        runs = [run for run in runs if _latin_or_digit_count(run) >= MIN_LATIN]
+        runs = [run for run in runs if _latin_or_digit(run)]
         for run in runs:
             jobs.append((target, best, run))
     if not jobs:
