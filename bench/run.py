@@ -379,7 +379,8 @@ def instant(port_factory, data: Path, code: Path | None, pages: int = 300, sampl
                               range(done, target)))
                 done = target
                 memory[f"after_{target}"] = server.memory_kb()
-        history_bytes = sum(p.stat().st_size for p in (data / "history").iterdir())
+        # Archived histories only: a history being written is a temp file that may be renamed meanwhile.
+        history_bytes = sum(p.stat().st_size for p in (data / "history").glob("*.json.gz"))
         first, last = memory["after_30"]["rss_kb"], memory[f"after_{pages}"]["rss_kb"]
         return {
             "page_p50_ms": round(per_page * 1000, 1), "state_transitions_per_page": statistics.median(transitions),
