@@ -114,13 +114,7 @@ def warm_up() -> float:
     not per page, so they are paid here before any page is timed; else the
     first image alone (alphabetically the Korean sachet) carried them."""
     cpu = _cpu()
-    try:
-        import cv2  # noqa: F401
-        import page_dewarp.mask  # noqa: F401
-        import scipy.ndimage  # noqa: F401
-        import scipy.optimize  # noqa: F401
-    except ImportError:     # the dewarp extra is not installed: the engine does without
-        pass
+    TesseractDetectText().warm()
     return _cpu() - cpu
 
 

@@ -63,7 +63,9 @@ def default_engines(data: Path, smtp_url: str | None) -> Engines:
     from storytime.local.speech_espeak import EspeakSpeech
     from storytime.ocr.tesseract import TesseractDetectText
 
-    return Engines(ocr=TesseractDetectText(), speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
+    ocr = TesseractDetectText()
+    ocr.warm()  # the server's first page is read as fast as the rest
+    return Engines(ocr=ocr, speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
 
 
 class LocalRuntime:

@@ -101,6 +101,16 @@ class TextLines:
     spans: list = field(default_factory=list)
 
 
+def preload() -> None:
+    """Imports what measuring and flattening a page needs (OpenCV, numpy, page-dewarp, whose package
+    imports its command line, and scipy: about 0.6 s of CPU once per process), so that a
+    long-running process pays for them at start and not on its first page."""
+    import cv2  # noqa: F401
+    import page_dewarp.mask  # noqa: F401
+    import scipy.optimize  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+
 def flatten_if_curved(image: Image.Image, threshold: float = CURVED) -> tuple[Image.Image, Warp] | None:
     """``image`` flattened when its lines bend by ``threshold`` text heights or
     more (and the model fits them), with where its pixels came from; else None."""

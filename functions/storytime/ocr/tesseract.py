@@ -59,7 +59,7 @@ from PIL import Image, UnidentifiedImageError
 
 from storytime.core.language import latin_language
 from storytime.errors import EngineError, UnreadableImage
-from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved
+from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved, preload
 from storytime.ocr.frames import rotated, to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
@@ -261,6 +261,10 @@ class TesseractDetectText:
         if omp_thread_limit is not None:
             # pytesseract starts tesseract with this process's environment.
             os.environ.setdefault("OMP_THREAD_LIMIT", str(omp_thread_limit))
+
+    def warm(self) -> None:
+        """Pays the one-time imports of reading a page now (see ``ocr.dewarp.preload``)."""
+        preload()
 
     # ------------------------------------------------------------------ API
     def __call__(self, image_bytes: bytes, language: str | None = None) -> dict:
