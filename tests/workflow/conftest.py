@@ -1,7 +1,7 @@
 import pytest
 from storytime.local.runtime import Engines, LocalRuntime
 
-from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech
+from tests.fakes import FakeOcr, FakeOutbox, FakeSpeech, GatedOcr
 
 
 @pytest.fixture
@@ -22,4 +22,14 @@ def rekognition_runtime(tmp_path, engines):
     rt = LocalRuntime(tmp_path / "rek", "http://media.test", engines=engines,
                       settings={"first_reader": "rekognition"})
     yield rt
+    rt.close()
+
+
+@pytest.fixture
+def gated_runtime(tmp_path):
+    """A runtime whose OCR holds each page at its gate (``engines.ocr.gate``) until the test opens it."""
+    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
+    rt = LocalRuntime(tmp_path / "gated", "http://media.test", engines=engines)
+    yield rt
+    engines.ocr.gate.set()
     rt.close()

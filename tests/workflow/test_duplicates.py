@@ -4,7 +4,7 @@ import sqlite3
 
 from storytime.service.uploads import accept_upload
 
-from tests.fakes import GatedOcr, page_photo
+from tests.fakes import page_photo
 from tests.workflow.helpers import run_page
 
 
@@ -60,25 +60,16 @@ def test_a_finished_duplicate_makes_no_write_and_starts_no_execution(runtime, en
     assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com", "bob@example.com"]
 
 
-def test_an_unfinished_duplicate_with_an_address_already_waiting_writes_nothing(tmp_path):
-    from storytime.local.runtime import Engines, LocalRuntime
-
-    from tests.fakes import FakeOutbox, FakeSpeech
-
-    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
-    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
-    try:
-        photo = page_photo(41)
-        first = accept_upload(rt.deps, photo, "image/png", "ann@example.com")
-        assert engines.ocr.entered.wait(30)  # the page is being read, its execution in the OCR step
-        watch = Watch(rt)
-        for recipient in ["ann@example.com", None]:
-            assert accept_upload(rt.deps, photo, "image/png", recipient).status == 202
-        assert watch.unchanged()
-        watch.release()
-        engines.ocr.gate.set()
-        rt.workflow.wait(rt.records.get(first.body["id"]).execution_arn)
-        assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]
-    finally:
-        engines.ocr.gate.set()
-        rt.close()
+def test_an_unfinished_duplicate_with_an_address_already_waiting_writes_nothing(gated_runtime):
+    rt, engines = gated_runtime, gated_runtime.engines
+    photo = page_photo(41)
+    first = accept_upload(rt.deps, photo, "image/png", "ann@example.com")
+    assert engines.ocr.entered.wait(30)  # the page is being read, its execution in the OCR step
+    watch = Watch(rt)
+    for recipient in ["ann@example.com", None]:
+        assert accept_upload(rt.deps, photo, "image/png", recipient).status == 202
+    assert watch.unchanged()
+    watch.release()
+    engines.ocr.gate.set()
+    rt.workflow.wait(rt.records.get(first.body["id"]).execution_arn)
+    assert [m["to"] for m in engines.outbox.sent] == ["ann@example.com"]

@@ -137,27 +137,18 @@ def test_many_pages_in_one_victims_name_send_at_most_the_daily_limit(runtime, en
         == ["COMPLETE"] * 5  # every page is read; only the mail is held back
 
 
-def test_every_address_given_while_in_progress_is_told_once_when_it_ends(tmp_path):
+def test_every_address_given_while_in_progress_is_told_once_when_it_ends(gated_runtime):
     """Issue 6: five people sent the page while it was read; one e-mail."""
-    from storytime.local.runtime import Engines, LocalRuntime
-
-    from tests.fakes import FakeOutbox, FakeSpeech, GatedOcr
-
-    engines = Engines(ocr=GatedOcr(), speech=FakeSpeech(), outbox=FakeOutbox())
-    rt = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
-    try:
-        photo = page_photo(24)
-        first = accept_upload(rt.deps, photo, "image/png", "p0@example.com")
-        assert engines.ocr.entered.wait(30)
-        for n in [1, 2, 3, 4, 1, 0]:
-            assert accept_upload(rt.deps, photo, "image/png", f"p{n}@example.com").status == 202
-        engines.ocr.gate.set()
-        assert rt.workflow.wait(first.execution_arn) == "SUCCEEDED"
-        assert sorted(m["to"] for m in engines.outbox.sent) == [f"p{n}@example.com" for n in range(5)]
-        assert accept_upload(rt.deps, photo, "image/png", "p3@example.com").execution_arn is None
-    finally:
-        engines.ocr.gate.set()
-        rt.close()
+    rt, engines = gated_runtime, gated_runtime.engines
+    photo = page_photo(24)
+    first = accept_upload(rt.deps, photo, "image/png", "p0@example.com")
+    assert engines.ocr.entered.wait(30)
+    for n in [1, 2, 3, 4, 1, 0]:
+        assert accept_upload(rt.deps, photo, "image/png", f"p{n}@example.com").status == 202
+    engines.ocr.gate.set()
+    assert rt.workflow.wait(first.execution_arn) == "SUCCEEDED"
+    assert sorted(m["to"] for m in engines.outbox.sent) == [f"p{n}@example.com" for n in range(5)]
+    assert accept_upload(rt.deps, photo, "image/png", "p3@example.com").execution_arn is None
 
 
 def test_the_speech_poll_path_runs_when_synthesis_finishes_after_start(tmp_path):
