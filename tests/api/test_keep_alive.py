@@ -77,13 +77,19 @@ def test_error_answers_keep_the_connection(client):
 
 def test_head_then_get_on_one_connection(client):
     """HEAD's answer says the length but sends no body: else the next answer would start inside it."""
-    with socket.create_connection(("127.0.0.1", client.port), timeout=PATIENCE) as sock:
-        sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        received = read_two_answers(sock)
+    received = two_answers(client.port,
+                           b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
     head_answer, rest = received.split(b"\r\n\r\n", 1)
     assert head_answer.startswith(b"HTTP/1.1 200") and b"Content-Length: " in head_answer
     assert rest.startswith(b"HTTP/1.1 200")  # nothing between HEAD's headers and the next answer
     assert json.loads(rest.split(b"\r\n\r\n", 1)[1])["status"] == "ok"
+
+
+def two_answers(port: int, requests: bytes) -> bytes:
+    """``requests`` (two of them) sent at once on one connection; the bytes of both answers."""
+    with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as sock:
+        sock.sendall(requests)
+        return read_two_answers(sock)
 
 
 def read_two_answers(sock) -> bytes:
@@ -108,9 +114,8 @@ def test_a_refusal_that_leaves_a_body_unread_closes_the_connection(client):
 
 def test_two_requests_sent_at_once_are_both_answered_in_order(client):
     """Pipelined: the second request waits in the buffer while the first is answered."""
-    with socket.create_connection(("127.0.0.1", client.port), timeout=PATIENCE) as sock:
-        sock.sendall(b"GET /no/such/route HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        received = read_two_answers(sock)
+    received = two_answers(client.port,
+                           b"GET /no/such/route HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
     first, second = received.split(b"HTTP/1.1 ")[1:]
     assert first.startswith(b"404") and second.startswith(b"200")
 
