@@ -4,7 +4,9 @@ Tesseract on crops of fixtures: tests/e2e/test_second_look_tesseract.py."""
 from __future__ import annotations
 
 from PIL import Image, ImageDraw
-from storytime.ocr.second_look import ACCEPT, FOUND, find_targets, second_look
+import numpy as np
+import pytest
+from storytime.ocr.second_look import ACCEPT, FOUND, find_targets, pieces_within, second_look
 from storytime.ocr.tesseract import _Word
 
 HEIGHT = 30
@@ -167,3 +169,21 @@ def test_hairline_words_and_empty_boxes_do_not_break_the_sheet():
     sheet = _Sheet(page((280, 60)), lines, HEIGHT)
     read = StubReader({"kor": []})
     assert sheet.read([((280, 90, 340, 140), []), ((400, 90, 400, 90), [])], read, "kor") == [[], []]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ink_pieces_are_scipys_labels_and_centres(seed):
+    """``pieces_within`` (OpenCV) keeps the pixels scipy.ndimage's 4-connected
+    labels and centres of mass keep, as the second look first found them."""
+    from scipy import ndimage
+    rng = np.random.default_rng(seed)
+    dark = rng.random((rng.integers(5, 60), rng.integers(5, 200))) < rng.uniform(0.05, 0.6)
+    low, high = sorted(rng.uniform(-5, dark.shape[0] + 5, 2))
+    labels, count = ndimage.label(dark)
+    centres = ndimage.center_of_mass(dark, labels, range(1, count + 1))
+    expected = np.isin(labels, [n + 1 for n, (y, _) in enumerate(centres) if low <= y <= high])
+    found = pieces_within(dark, low, high)
+    if not count:
+        assert found is None
+    else:
+        assert np.array_equal(found, expected)

@@ -29,12 +29,18 @@ model's fit: about a pixel of the small copy, a few of the photo).
 
 numpy, scipy, OpenCV and page-dewarp are imported when a page is measured,
 never at import time: the Lambdas that do not read pages never need them.
+page-dewarp's modules are imported without its package ``__init__``
+(``_library``), which imports its command line and, through it, matplotlib's
+friend scipy.optimize: 0.34 s of a cold reader's start, for a flat page that
+needs none of it. scipy.optimize is imported when a page is found curved.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import statistics
+import sys
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -101,12 +107,31 @@ class TextLines:
     spans: list = field(default_factory=list)
 
 
+def _library() -> None:
+    """Registers the ``page_dewarp`` package without running its ``__init__``
+    (``from .__main__ import main``: its command line, its whole pipeline and
+    scipy.optimize), so that ``import page_dewarp.mask`` and the rest import
+    only the modules asked for. Nothing here uses ``page_dewarp.main``."""
+    if "page_dewarp" in sys.modules:
+        return
+    spec = importlib.util.find_spec("page_dewarp")
+    if spec is None or spec.submodule_search_locations is None:
+        raise ImportError("page-dewarp is not installed")
+    sys.modules["page_dewarp"] = importlib.util.module_from_spec(spec)
+
+
 def preload() -> None:
-    """Imports what measuring and flattening a page needs (OpenCV, numpy, page-dewarp, whose package
-    imports its command line, and scipy: about 0.6 s of CPU once per process), so that a
-    long-running process pays for them at start and not on its first page."""
+    """Imports what measuring and flattening a page needs (OpenCV, numpy, page-dewarp's modules, scipy's
+    optimiser: about 0.35 s of CPU once per process), so that a long-running process pays for them at
+    start and not on its first page."""
+    _library()
     import cv2  # noqa: F401
+    import page_dewarp.keypoints  # noqa: F401
     import page_dewarp.mask  # noqa: F401
+    import page_dewarp.normalisation  # noqa: F401
+    import page_dewarp.projection  # noqa: F401
+    import page_dewarp.solve  # noqa: F401
+    import page_dewarp.spans  # noqa: F401
     import scipy.optimize  # noqa: F401
     import scipy.sparse  # noqa: F401
 
@@ -114,6 +139,7 @@ def preload() -> None:
 def flatten_if_curved(image: Image.Image, threshold: float = CURVED) -> tuple[Image.Image, Warp] | None:
     """``image`` flattened when its lines bend by ``threshold`` text heights or
     more (and the model fits them), with where its pixels came from; else None."""
+    _library()
     import numpy as np
     from cv2 import error as cv2_error
 
@@ -129,6 +155,7 @@ def flatten_if_curved(image: Image.Image, threshold: float = CURVED) -> tuple[Im
 
 
 def text_lines(image: Image.Image) -> TextLines:
+    _library()
     import numpy as np
     from cv2 import COLOR_GRAY2RGB, INTER_AREA, cvtColor, resize
     from page_dewarp.mask import Mask
@@ -157,6 +184,7 @@ def contours_of(mask) -> list:
     with one numpy expression over its points, where the library calls
     ``np.dot`` once per point (55 of the 80 ms of CPU the curvature test took
     on the dense page, paid on every page)."""
+    _library()
     import numpy as np
     from cv2 import CHAIN_APPROX_NONE, RETR_EXTERNAL, boundingRect, findContours
     from page_dewarp.contours import ContourInfo, blob_mean_and_tangent, make_tight_mask
@@ -200,6 +228,7 @@ def spans_of(contours: list) -> list[list]:
     apart (each end point lies within its contour's reach of its centre) or
     whose centres lie at surely more than EDGE_MAX_ANGLE from both contours'
     own direction. The rest are tested, linked and walked as the library does."""
+    _library()
     import numpy as np
     from page_dewarp.options import cfg
     from page_dewarp.spans import generate_candidate_edge
@@ -281,6 +310,7 @@ def curvature(lines: TextLines) -> float | None:
 def flatten(image: Image.Image, lines: TextLines) -> tuple[Image.Image, Warp] | None:
     """The page flattened, and where its pixels came from; None when the
     model does not fit the lines found."""
+    _library()
     import numpy as np
     from cv2 import BORDER_REPLICATE, INTER_CUBIC, remap
     from page_dewarp.keypoints import make_keypoint_index, project_keypoints
