@@ -3,9 +3,9 @@ which stretches are read again, and when the new words are taken. The real
 Tesseract on crops of fixtures: tests/e2e/test_second_look_tesseract.py."""
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from storytime.ocr.second_look import ACCEPT, FOUND, find_targets, pieces_within, second_look
 from storytime.ocr.tesseract import _Word
 
