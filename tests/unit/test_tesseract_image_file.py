@@ -3,7 +3,7 @@
 import io
 
 from PIL import Image, ImageDraw
-from storytime.ocr.tesseract import _image_file
+from storytime.ocr.runner_cli import image_file
 
 X_RESOLUTION, Y_RESOLUTION = 282, 283
 
@@ -16,7 +16,7 @@ def _page() -> Image.Image:
 
 def test_the_file_holds_the_same_grey_pixels():
     page = _page()
-    with _image_file(page) as path, Image.open(path) as written:
+    with image_file(page) as path, Image.open(path) as written:
         assert written.format == "TIFF"
         assert written.mode == "L"
         assert written.tobytes() == page.tobytes()
@@ -28,6 +28,6 @@ def test_a_resolution_the_upload_carried_is_not_written():
     uploaded = Image.open(buffer)
     uploaded.load()
     assert uploaded.info.get("dpi")
-    with _image_file(uploaded) as path, Image.open(path) as written:
+    with image_file(uploaded) as path, Image.open(path) as written:
         assert X_RESOLUTION not in written.tag_v2
         assert Y_RESOLUTION not in written.tag_v2

@@ -46,23 +46,20 @@ the photo, so a word's polygon follows its curved line, roughly.
 from __future__ import annotations
 
 import io
-import os
 import re
 import statistics
-import tempfile
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import pytesseract
 from PIL import Image, UnidentifiedImageError
 
 from storytime.core.language import latin_language
-from storytime.errors import EngineError, UnreadableImage
+from storytime.errors import UnreadableImage
 from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved, preload
 from storytime.ocr.frames import rotated, to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
+from storytime.ocr.runner import Runner
 from storytime.ocr.script import HANGUL
 from storytime.ocr.script import Guess as ScriptGuess
 from storytime.ocr.script import guess as script_guess
@@ -219,6 +216,10 @@ class TesseractDetectText:
     :param curved: a page whose text lines bend by at least this many text
         heights is flattened before OCR (``ocr.dewarp``), instead of
         deskewed; None never flattens.
+    :param runner: how Tesseract is run (``ocr.runner``): chosen where the
+        engines are composed; None runs the ``tesseract`` program
+        (``runner_cli.CliRunner``) with ``timeout``, ``tesseract_cmd`` and
+        ``omp_thread_limit``.
     :param timeout: seconds allowed per Tesseract run (0 = none).
     :param omp_thread_limit: sets ``OMP_THREAD_LIMIT`` for the tesseract
         subprocesses unless the environment already sets it. Tesseract's
@@ -236,7 +237,8 @@ class TesseractDetectText:
                  max_skew: float = 15.0, min_skew: float = 1.0, even_light: bool = True,
                  curved: float | None = CURVED,
                  timeout: float = 180, tesseract_cmd: str | None = None,
-                 omp_thread_limit: int | None = 1, second_look: bool = True) -> None:
+                 omp_thread_limit: int | None = 1, second_look: bool = True,
+                 runner: Runner | None = None) -> None:
         self.languages = languages
         self.latin = languages or latin
         self.hangul = languages or hangul
@@ -256,15 +258,16 @@ class TesseractDetectText:
         self.curved = curved
         self.timeout = timeout
         self.second_look = second_look
-        if tesseract_cmd:
-            pytesseract.pytesseract.tesseract_cmd = tesseract_cmd
-        if omp_thread_limit is not None:
-            # pytesseract starts tesseract with this process's environment.
-            os.environ.setdefault("OMP_THREAD_LIMIT", str(omp_thread_limit))
+        if runner is None:
+            from storytime.ocr.runner_cli import CliRunner
+            runner = CliRunner(timeout, tesseract_cmd, omp_thread_limit)
+        self.runner = runner
 
     def warm(self) -> None:
-        """Pays the one-time imports of reading a page now (see ``ocr.dewarp.preload``)."""
+        """Pays the one-time imports of reading a page now (see ``ocr.dewarp.preload``),
+        and the runner's model loads for the first reads' languages."""
         preload()
+        self.runner.warm(tuple(dict.fromkeys((self.latin, self.hangul))))
 
     # ------------------------------------------------------------------ API
     def __call__(self, image_bytes: bytes, language: str | None = None) -> dict:
@@ -496,20 +499,8 @@ class TesseractDetectText:
         return reading
 
     def _osd(self, image: Image.Image) -> tuple[int, float, str] | None:
-        try:
-            with _image_file(image) as path:
-                osd = pytesseract.image_to_osd(path, config=f"--psm 0 -c min_characters_to_try={self.osd_characters}",
-                                               output_type=pytesseract.Output.DICT, timeout=self.timeout)
-        except pytesseract.TesseractNotFoundError as exc:
-            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
-        except (pytesseract.TesseractError, RuntimeError, ValueError, KeyError):
-            # "Too few characters", no text at all, invalid resolution: OSD
-            # has no opinion. The OCR comparison decides instead.
-            return None
-        try:
-            return int(osd["rotate"]) % 360, float(osd["orientation_conf"]), str(osd.get("script", ""))
-        except (KeyError, TypeError, ValueError):
-            return None
+        """(rotation, confidence, script), or None: OSD has no opinion (too few characters)."""
+        return self.runner.osd(image, self.osd_characters)
 
     def _read(self, upright: Image.Image, psm: int | None, languages: str, rescale: bool = True) -> _Reading:
         """OCR an upright page; pick the segmentation mode and scale."""
@@ -588,21 +579,7 @@ class TesseractDetectText:
         as pytesseract's dict and, per row, whether the text has white space
         before that word (None when the two do not align).
         """
-        try:
-            with _image_file(image) as path, tempfile.TemporaryDirectory() as out:
-                base = os.path.join(out, "page")
-                pytesseract.pytesseract.run_tesseract(path, base, "", languages, config=f"--psm {psm} tsv txt",
-                                                      timeout=self.timeout)
-                with open(f"{base}.tsv", encoding="utf-8") as tsv, open(f"{base}.txt", encoding="utf-8") as txt:
-                    table, text = tsv.read(), txt.read()
-        except pytesseract.TesseractNotFoundError as exc:
-            raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
-        except pytesseract.TesseractError as exc:
-            raise EngineError(f"tesseract failed (languages {languages!r}): "
-                              f"{exc.message if hasattr(exc, 'message') else exc}") from exc
-        except RuntimeError as exc:  # pytesseract's timeout
-            raise EngineError(f"tesseract did not finish within {self.timeout}s: {exc}") from exc
-        data = pytesseract.pytesseract.file_to_dict(table, "\t", 11)
+        data, text = self.runner.run(image, psm, languages)
         return data, _spaces_before(data["text"], text)
 
     def _response(self, reading: _Reading) -> dict:
@@ -673,19 +650,6 @@ def _at_edge(line: _Line, size: tuple[int, int]) -> bool:
     bottom = max(w.top + w.height for w in line.words)
     return (left < EDGE * width or top < EDGE * height
             or right > (1 - EDGE) * width or bottom > (1 - EDGE) * height)
-
-
-@contextmanager
-def _image_file(image: Image.Image):
-    """The image as an uncompressed TIFF file for Tesseract: pytesseract's own
-    PNG encoding of a phone photo costs a tenth of the OCR run itself, and
-    Leptonica reads a PGM byte by byte (3-5 % of Tesseract's CPU on the
-    English fixtures; the same words either way). No resolution is written:
-    Tesseract estimates it from the text, as it did from the PGM."""
-    with tempfile.NamedTemporaryFile(suffix=".tif") as handle:
-        image.save(handle, format="TIFF")
-        handle.flush()
-        yield handle.name
 
 
 def _spaces_before(words: list, text: str) -> list[bool] | None:
