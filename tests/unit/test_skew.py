@@ -64,3 +64,25 @@ def test_min_angle_changes_only_answers_under_it(angle):
     page = working_copy(_page(angle))
     full, cut = estimate_skew(page), estimate_skew(page, min_angle=1.0)
     assert cut == full if abs(full) >= 1.0 else cut in (full, 0.0)
+
+
+def _fan(top: float, bottom: float, size=(1400, 2000)) -> Image.Image:
+    """A page whose top half's lines lean ``top`` degrees and bottom half's ``bottom``."""
+    upper = _page(top, (size[0], size[1] // 2)).resize((size[0], size[1] // 2))
+    lower = _page(bottom, (size[0], size[1] // 2)).resize((size[0], size[1] // 2))
+    page = Image.new("L", size)
+    page.paste(upper, (0, 0))
+    page.paste(lower, (0, size[1] // 2))
+    return page
+
+
+@pytest.mark.parametrize(("top", "bottom"), [(1.5, -2.0), (-1.0, 1.5), (1.0, 0.6), (-2.5, 0.3), (0.0, 3.0),
+                                             (1.2, -0.5), (-1.6, -1.6)])
+def test_fanned_answers_as_both_halves_measured_in_full(top, bottom):
+    """The fan test leaves a half's search unfinished when the verdict is
+    already sure; its answer is the one from both halves measured in full."""
+    small = working_copy(_fan(top, bottom))
+    width, height = small.size
+    upper = estimate_skew(small.crop((0, 0, width, height // 2)))
+    lower = estimate_skew(small.crop((0, height // 2, width, height)))
+    assert fanned(small) == (upper * lower < 0 and abs(upper - lower) >= 2.0)

@@ -135,5 +135,11 @@ def fanned(image: Image.Image, max_angle: float = 15.0) -> bool:
     small = working_copy(image)     # halves measured at the page's scale
     width, height = small.size
     top = estimate_skew(small.crop((0, 0, width, height // 2)), max_angle)
-    bottom = estimate_skew(small.crop((0, height // 2, width, height)), max_angle)
+    if top == 0:
+        return False        # the bottom half cannot lean the other way from level
+    # Leaning the other way by FAN_SPREAD at least, the bottom half's skew is
+    # at least FAN_SPREAD - |top| either way: an answer sure to be smaller is
+    # left unfinished (the same verdict, fewer angles tried).
+    bottom = estimate_skew(small.crop((0, height // 2, width, height)), max_angle,
+                           max(0.0, FAN_SPREAD - abs(top)))
     return top * bottom < 0 and abs(top - bottom) >= FAN_SPREAD
