@@ -161,7 +161,7 @@ def text_lines(image: Image.Image) -> TextLines:
     from page_dewarp.mask import Mask
     from page_dewarp.options import cfg
 
-    gray = np.asarray(image.convert("L"))
+    gray = np.asarray(_grey(image))
     height, width = gray.shape
     scale = math.ceil(max(width / cfg.SCREEN_MAX_W, height / cfg.SCREEN_MAX_H))
     small = resize(gray, (0, 0), None, 1 / scale, 1 / scale, INTER_AREA) if scale > 1 else gray
@@ -285,15 +285,16 @@ def curvature(lines: TextLines) -> float | None:
     width = lines.small.shape[1]
     strays, heights = [], []
     for span in lines.spans:
-        points = []
+        pieces = []
         for contour in span:
             mask = contour.mask
             rows = np.arange(mask.shape[0]).reshape((-1, 1))
             centres = (rows * mask).sum(axis=0) / np.maximum(mask.sum(axis=0), 1)
             left, top = contour.rect[:2]
-            points.extend((left + x, top + centres[x]) for x in range(0, len(centres), 2))
+            columns = np.arange(0, len(centres), 2)      # every other column's centre
+            pieces.append(np.column_stack((left + columns, top + centres[columns])))
             heights.append(contour.rect[3])
-        points = np.array(points, dtype=float)
+        points = np.vstack(pieces).astype(float) if pieces else np.empty((0, 2))
         if len(points) < 8 or np.ptp(points[:, 0]) < LONG_LINE * width:
             continue
         # A cubic through the line's centres against a straight line through
@@ -354,7 +355,7 @@ def flatten(image: Image.Image, lines: TextLines) -> tuple[Image.Image, Warp] | 
     if np.any(dims <= 0):
         dims = np.array(rough_dims)
 
-    gray = np.asarray(image.convert("L"))
+    gray = np.asarray(_grey(image))
     # Where a grid over the page lands on the photo (pixels), to size the
     # output as the page is in the photo and to remap it.
     cols = rows = 48
@@ -375,6 +376,11 @@ def flatten(image: Image.Image, lines: TextLines) -> tuple[Image.Image, Warp] | 
     flat = remap(gray, map_x, map_y, INTER_CUBIC, None, BORDER_REPLICATE)
     warp = Warp(source[:, :, 0].tolist(), source[:, :, 1].tolist(), float(GRID), float(GRID), (out_w, out_h))
     return Image.fromarray(flat), warp
+
+
+def _grey(image: Image.Image) -> Image.Image:
+    """``image`` in grey: itself when it is (``convert`` would copy it)."""
+    return image if image.mode == "L" else image.convert("L")
 
 
 def _bilinear(grid, width: int, height: int):

@@ -77,6 +77,7 @@ def rotated(image: Image.Image, angle: float, fill: int) -> Image.Image:
     # Pillow maps pixel centres (x + 0.5); OpenCV maps pixel indices.
     matrix = np.array([[cos, sin, dx + (cos + sin) / 2 - 0.5],
                        [-sin, cos, dy + (cos - sin) / 2 - 0.5]])
-    turned = warpAffine(np.asarray(image.convert("L")), matrix, (new_width, new_height),
+    grey = image if image.mode == "L" else image.convert("L")       # convert() would copy it
+    turned = warpAffine(np.asarray(grey), matrix, (new_width, new_height),
                         flags=INTER_LINEAR | WARP_INVERSE_MAP, borderMode=BORDER_CONSTANT, borderValue=fill)
     return Image.fromarray(turned)

@@ -158,7 +158,7 @@ class _Ink:
 
     def __init__(self, image: Image.Image) -> None:
         import numpy as np
-        self.pixels = np.asarray(image.convert("L"), dtype=np.uint8)
+        self.pixels = np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.uint8)
 
     def uncovered(self, box: tuple[float, ...], band: tuple[float, float], words: list,
                   height: float) -> tuple[int, int, int, int] | None:
