@@ -431,9 +431,6 @@ class TesseractDetectText:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 image = Image.open(io.BytesIO(image_bytes))
-                # A colour JPEG decoded straight to grey (its luma): half the
-                # CPU of decoding RGB and converting it, pixels within 1-3 levels.
-                image.draft("L", image.size)
                 image.load()
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
                 Image.DecompressionBombError) as exc:
