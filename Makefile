@@ -11,8 +11,10 @@ export STORYTIME_PORT STORYTIME_DATA
 # speech (espeak-ng), Korean and Latin fonts the tests render pages with, the
 # browser the web reader's tests drive (libatomic1: the Playwright driver's
 # bundled node needs it), Node.js for the CDK app (jsii), and libGL and GLib
-# for OpenCV (opencv-python, which page-dewarp needs).
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs libgl1 libglib2.0-0
+# for OpenCV (opencv-python, which page-dewarp needs). libtesseract-dev,
+# libleptonica-dev, pkg-config and g++ build tesserocr (Tesseract in-process)
+# against this same libtesseract.
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs libgl1 libglib2.0-0 libtesseract-dev libleptonica-dev pkg-config g++
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean test-sfn-local
@@ -88,10 +90,12 @@ system:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# tesserocr from source: its binary wheel bundles another Tesseract (5.5), whose
+# answers differ from the system's and which read a Korean page 25 % slower.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -c constraints.txt -e ".[test]"
+	$(VENV)/bin/pip install -q --no-binary tesserocr -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 clean:

@@ -23,8 +23,11 @@ listed but left out of the means. Results are printed and written to
 
 With ``--named`` each page's language from index.tsv is named to the
 engine, as an uploader may name it (``POST /upload`` ``language``).
+``--runner cli`` runs Tesseract as a program per run (``ocr.runner_cli``)
+instead of in-process with its models kept warm (``ocr.runner_api``, what
+the local server and the reader Lambda use).
 
-usage: python bench/quality.py [--named] [DIR]
+usage: python bench/quality.py [--named] [--runner api|cli] [DIR]
 """
 
 from __future__ import annotations
@@ -94,8 +97,8 @@ class CountingEngine(TesseractDetectText):
     """The product's engine, noting its Tesseract runs ("eng", "osd", "kor"...)
     so each row says which runs its CPU time paid for."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, runner: str = "api") -> None:
+        super().__init__(runner=_runner(runner))
         self.runs: list[str] = []
 
     def _lines(self, image, psm, languages):
@@ -107,21 +110,31 @@ class CountingEngine(TesseractDetectText):
         return super()._osd(image)
 
 
-def warm_up() -> float:
+def _runner(name: str):
+    if name == "cli":
+        from storytime.ocr.runner_cli import CliRunner
+        return CliRunner()
+    from storytime.ocr.runner_api import ApiRunner
+    return ApiRunner()
+
+
+def warm_up(engine: TesseractDetectText) -> float:
     """CPU seconds of the imports the engine makes lazily on its first page
     (OpenCV, scipy, page-dewarp: about 0.7 s, most of it page-dewarp's package
     importing its command line and scipy.optimize). A process pays them once,
     not per page, so they are paid here before any page is timed; else the
-    first image alone (alphabetically the Korean sachet) carried them."""
+    first image alone (alphabetically the Korean sachet) carried them.
+    The in-process runner's models (eng, kor, osd) are loaded here too, as
+    the local server loads them when it starts."""
     cpu = _cpu()
-    TesseractDetectText().warm()
+    engine.warm()
     return _cpu() - cpu
 
 
-def measure(folder: Path, named: bool = False) -> dict:
+def measure(folder: Path, named: bool = False, runner: str = "api") -> dict:
     index = _index(folder)
-    engine = CountingEngine()  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
-    warm = warm_up()
+    engine = CountingEngine(runner)  # sets OMP_THREAD_LIMIT=1, which the raw runs inherit too
+    warm = warm_up(engine)
     print(f"one-time imports before the first page: {warm:.2f} cpu s (not counted in any page)", flush=True)
     rows = []
     for image in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
@@ -142,7 +155,8 @@ def measure(folder: Path, named: bool = False) -> dict:
                "raw_cpu": round(raw_cpu, 2), "cpu_ratio": round(cpu / raw_cpu, 2) if raw_cpu else None}
         rows.append(row)
         print(_format(row), flush=True)
-    return {"dir": str(folder), "images": rows, "means": _means(rows), "warm_up_cpu": round(warm, 2)}
+    return {"dir": str(folder), "runner": runner, "images": rows, "means": _means(rows),
+            "warm_up_cpu": round(warm, 2)}
 
 
 def _means(rows: list[dict]) -> dict:
@@ -169,10 +183,15 @@ def _format(row: dict) -> str:
 def main(argv: list[str]) -> int:
     named = "--named" in argv
     argv = [a for a in argv if a != "--named"]
+    runner = "api"
+    if "--runner" in argv:
+        at = argv.index("--runner")
+        runner = argv[at + 1]
+        del argv[at:at + 2]
     folder = Path(argv[1] if len(argv) > 1 else ROOT / "tests" / "fixtures").resolve()
     print(f"{'image':36} {'kind':7} {'CER':>7} {'wall':>7} {'cpu':>8}   raw CER, wall and cpu seconds"
           " (tesseract IMAGE - -l LANG)   our cpu / raw cpu   our runs")
-    result = measure(folder, named)
+    result = measure(folder, named, runner)
     for label, m in result["means"].items():
         if m["n"]:
             print(f"mean over {label} ({m['n']}): CER {m['cer']:.2%} in {m['seconds']:.2f}s ({m['cpu']:.2f} cpu);"

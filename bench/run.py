@@ -198,9 +198,11 @@ def _floor(reps: int) -> dict:
     from storytime.core.reading import read_page
     from storytime.core.speakable import speakable
     from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.ocr.runner_api import ApiRunner
     from storytime.ocr.tesseract import TesseractDetectText
 
-    ocr = TesseractDetectText()
+    ocr = TesseractDetectText(runner=ApiRunner())   # as the server composes it (local.runtime.default_engines)
+    ocr.warm()
     figures = {}
     for name in PAGES:
         photo, _ = fixture(name)

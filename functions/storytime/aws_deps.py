@@ -28,6 +28,8 @@ def aws_deps() -> Deps:
 @cache
 def aws_reader_deps() -> Deps:
     """The dense-page reader Lambda (a container image with Tesseract): the AWS deps plus the engine."""
+    from storytime.ocr.runner_api import ApiRunner
     from storytime.ocr.tesseract import TesseractDetectText
 
-    return replace(aws_deps(), ocr=TesseractDetectText())
+    # Tesseract in the process, its models kept warm between the invocations a container serves.
+    return replace(aws_deps(), ocr=TesseractDetectText(runner=ApiRunner()))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from storytime.ocr.runner_api import ApiRunner
 from storytime.ocr.tesseract import TesseractDetectText
 
 from bench.quality import _index, _raw_lang, product, raw_tesseract
@@ -57,7 +58,8 @@ def fixtures_with_text() -> list[str]:
 
 @pytest.fixture(scope="session")
 def engine():
-    return TesseractDetectText()
+    # As the local server and the reader Lambda run it: Tesseract in-process, models kept warm.
+    return TesseractDetectText(runner=ApiRunner())
 
 
 @pytest.fixture(scope="session")

@@ -280,3 +280,14 @@ def test_the_page_flattening_deps_reach_the_reader_image_only():
     pins = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines() if "==" in line}
     assert all(name in pins for name in dewarp)
     assert not any(r.split("==")[0] in dewarp for r in layer_requirements())
+
+
+def test_the_reader_image_builds_tesserocr_against_its_own_tesseract():
+    """The reader runs Tesseract in-process (ocr/runner_api.py): tesserocr from source
+    (--no-binary: the wheel bundles another Tesseract), with what compiling it needs."""
+    dockerfile = (ROOT / "infra" / "reader" / "Dockerfile").read_text("utf-8")
+    install = dockerfile[dockerfile.index("RUN pip install"):].split("\nCOPY")[0].split()
+    assert "tesserocr" in install and install[install.index("--no-binary") + 1] == "tesserocr"
+    assert {"libtesseract-dev", "libleptonica-dev", "pkg-config", "g++"} <= set(dockerfile.split())
+    pins = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines() if "==" in line}
+    assert "tesserocr" in pins

@@ -61,9 +61,11 @@ class Engines:
 def default_engines(data: Path, smtp_url: str | None) -> Engines:
     from storytime.local.outbox import Outbox
     from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.ocr.runner_api import ApiRunner
     from storytime.ocr.tesseract import TesseractDetectText
 
-    ocr = TesseractDetectText()
+    # Tesseract in this process, its models loaded once (not a program per run).
+    ocr = TesseractDetectText(runner=ApiRunner())
     ocr.warm()  # the server's first page is read as fast as the rest
     return Engines(ocr=ocr, speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
 
