@@ -121,6 +121,12 @@ class Server:
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.process.pid)
 
+    def cpu_split(self) -> tuple[float, float]:
+        """CPU seconds of the server's own threads, and of the engine processes it has waited for."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = [int(f) / os.sysconf("SC_CLK_TCK") for f in fields[11:15]]
+        return ticks[0] + ticks[1], ticks[2] + ticks[3]
+
     def memory_kb(self) -> dict:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -143,10 +149,21 @@ def timed(port, method, path, body=None, kind=None):
 
 # How the bench learns a page is finished, printed with every run. The server's Retry-After
 # (whole seconds, 5 for a fresh page) is for phones; waiting that long would measure the wait,
-# so the bench asks more often, each client on its own kept-alive connection.
-WAIT = ("GET /result every {poll_ms} ms (load: {load_poll_ms} ms) until 200, one kept-alive connection per client"
-        " thread; a page's wall time includes up to one poll interval")
-E2E_POLL, LOAD_POLL = 0.02, 0.05
+# so the bench asks more often, each client on its own kept-alive connection. The 503 answer
+# names the page's step: once its text is found (FINDING_TEXT, SPEAKING: the last ~0.1 s of a
+# short page) the bench asks every FINAL_POLL. With one interval throughout, a page's time was
+# rounded up to the next poll: at 50 ms, phototest pages alone took 7 polls and two at once 8,
+# which made the throughput ratio between concurrency levels jump by whole polls. Each poll costs
+# ~0.45 ms of CPU (server and bench), which competes with the pages: no finer than needed.
+WAIT = ("GET /result every {poll_ms} ms (load: {load_poll_ms} ms) until 200, every {final_ms} ms once the 503 says"
+        " FINDING_TEXT or SPEAKING; one kept-alive connection per client thread")
+E2E_POLL, LOAD_POLL, FINAL_POLL = 0.02, 0.05, 0.01
+FINAL_STEPS = ("FINDING_TEXT", "SPEAKING")
+
+
+def next_poll(answer: dict, poll: float) -> float:
+    """Seconds until the next GET /result, from the last 503 answer's step."""
+    return FINAL_POLL if answer.get("step") in FINAL_STEPS else poll
 
 
 def read_aloud(port: int, photo: bytes, kind: str, poll: float = E2E_POLL, timeout: float = 900) -> dict:
@@ -161,7 +178,7 @@ def read_aloud(port: int, photo: bytes, kind: str, poll: float = E2E_POLL, timeo
     while status != 200:
         if time.perf_counter() - started > timeout:
             raise RuntimeError(f"page {page_id} not finished after {timeout} s")
-        time.sleep(poll)
+        time.sleep(next_poll(body, poll))
         polls += 1
         status, body = request(port, "GET", f"/result/{page_id}")
         if status not in (200, 503):
@@ -306,19 +323,30 @@ class Probe:
         return out
 
 
-def throughput(port: int, pages: int, levels: list[int], seed: int) -> dict:
+def throughput(server: Server, pages: int, levels: list[int], seed: int) -> dict:
+    """Pages per minute at each concurrency, and the CPU a page cost: the server's own threads,
+    its engine processes, and this bench process (clients and probe). CPU per page holds on a
+    shared machine where pages per minute do not, and shows what concurrency adds."""
+    port = server.port
     photo, kind = fixture(LOAD_PAGE)
     figures = {}
     for level in levels:
         bodies = [variant(photo, seed + level * 1000 + n) for n in range(pages)]
         probe = Probe(port)
+        (own, engines), client = server.cpu_split(), cpu_seconds()
         started = time.perf_counter()
         with ThreadPoolExecutor(level) as pool:
             runs = list(pool.map(lambda body: read_aloud(port, body, kind, poll=LOAD_POLL), bodies))
         wall = time.perf_counter() - started
+        (own_after, engines_after), client_after = server.cpu_split(), cpu_seconds()
+        cpu = {"server_ms": (own_after - own) / pages * 1000, "engines_ms": (engines_after - engines) / pages * 1000,
+               "bench_ms": (client_after - client) / pages * 1000}
         figures[f"concurrency_{level}"] = {
             "pages_per_min": round(pages / wall * 60, 2), "wall_s": round(wall, 2),
             "upload": ms([r["upload_s"] for r in runs]), "page_p50_s": round(pct([r["seconds"] for r in runs], 50), 3),
+            "polls_p50": pct([r["polls"] for r in runs], 50),
+            "cpu_per_page": {k: round(v, 1) for k, v in cpu.items()},
+            "cores_busy": round(sum(cpu.values()) * pages / 1000 / wall, 2),
             "meanwhile": probe.stop(), "load_average": load_average()}
     base = figures.get("concurrency_1", {}).get("pages_per_min")
     if base:
@@ -460,11 +488,14 @@ def table(results: dict) -> str:
                        f"{d['upload_address_told_today']['p99_ms']} ms" if "upload_address_told_today" in d else ""))
     if "load" in results:
         rows.append(f"\n{'concurrency':12} {'pages/min':>10} {'x c1':>6} {'upload p50':>11} {'upload p99':>11} "
-                    f"{'415 p99 meanwhile':>18}")
+                    f"{'415 p99 meanwhile':>18}  CPU ms a page: server + engines + bench = total; cores busy")
         for key, f in results["load"].items():
+            cpu = f["cpu_per_page"]
             rows.append(f"{key.split('_')[1]:12} {f['pages_per_min']:>10} {f.get('speedup_vs_1', ''):>6} "
                         f"{f['upload']['p50_ms']:>9}ms {f['upload']['p99_ms']:>9}ms "
-                        f"{f['meanwhile']['rejection_415']['p99_ms']:>16}ms")
+                        f"{f['meanwhile']['rejection_415']['p99_ms']:>16}ms  {cpu['server_ms']:.0f} + "
+                        f"{cpu['engines_ms']:.0f} + {cpu['bench_ms']:.0f} = {sum(cpu.values()):.0f}; "
+                        f"{f['cores_busy']}")
     if "queue" in results:
         q = results["queue"]
         rows.append(f"\n{q['pages']} pages queued: upload p50 {q['upload']['p50_ms']} ms "
@@ -502,7 +533,8 @@ def main(argv=None) -> None:
     seed = int(time.time())  # new bytes every run: nothing is a duplicate of an earlier run
     results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
                      "load_average_start": load_average(), "code": str(args.code or "this checkout"),
-                     "wait": WAIT.format(poll_ms=round(E2E_POLL * 1000), load_poll_ms=round(LOAD_POLL * 1000))}
+                     "wait": WAIT.format(poll_ms=round(E2E_POLL * 1000), load_poll_ms=round(LOAD_POLL * 1000),
+                                         final_ms=round(FINAL_POLL * 1000))}
     tmp = Path(tempfile.mkdtemp(prefix="storytime-bench-"))
     try:
         if "floor" in wanted:
@@ -516,7 +548,7 @@ def main(argv=None) -> None:
                 if "dup" in wanted:
                     results["dup"] = duplicates(server.port, 50, seed + 500)
                 if "load" in wanted:
-                    results["load"] = throughput(server.port, args.load_pages, [1, 2, 4], seed + 10_000)
+                    results["load"] = throughput(server, args.load_pages, [1, 2, 4], seed + 10_000)
                 if "queue" in wanted:
                     results["queue"] = queued(server.port, args.queue, seed + 20_000)
                 results["real_server_memory_kb"] = server.memory_kb()
