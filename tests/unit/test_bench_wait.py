@@ -1,0 +1,30 @@
+"""The bench's wait for a page (bench/run.py): fine polls only once the page's text is found."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import run as bench  # noqa: E402 (bench/ is a folder of scripts, not a package)
+
+
+@pytest.mark.parametrize("step", ["QUEUED", "READING_PAGE", None])
+def test_a_page_still_being_read_is_asked_at_the_given_interval(step):
+    answer = {"status": "PROCESSING", **({"step": step} if step else {})}
+    assert bench.next_poll(answer, 0.05) == 0.05
+
+
+@pytest.mark.parametrize("step", ["FINDING_TEXT", "SPEAKING"])
+def test_a_page_near_its_end_is_asked_often(step):
+    assert bench.next_poll({"status": "PROCESSING", "step": step}, 0.05) == bench.FINAL_POLL < 0.05
+
+
+def test_the_final_steps_are_steps_the_api_names():
+    from storytime.core.notices import step
+    from storytime.core.records import Record, Status
+
+    named = {step(Record("a" * 64, Status.PROCESSING, "uploads/a.png", "image/png", 0.0, **fields))
+             for fields in ({}, {"ocr_key": "o"}, {"ocr_key": "o", "text_key": "t"})}
+    assert set(bench.FINAL_STEPS) <= named
