@@ -134,3 +134,20 @@ def test_the_spans_are_the_librarys_own(name):
     assert len(theirs) > 5
     assert [[theirs_in.index(c) for c in span] for span in theirs] == \
         [[ours_in.index(c) for c in span] for span in ours]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1800, 2400), (333, 517), (16, 16), (17, 33), (40, 7)])
+def test_the_pixel_map_is_every_pixel_bilinear_between_the_grid_points(width, height):
+    """_bilinear, a band of rows at a time, gives the float32 of
+    across[j] * (1 - fy) + across[j + 1] * fy over the whole image at once."""
+    import numpy as np
+    from storytime.ocr.dewarp import GRID, _bilinear
+
+    rows, cols = -(-height // GRID) + 1, -(-width // GRID) + 1
+    grid = np.random.default_rng(width).uniform(-50, 3000, (rows, cols))
+    gx, gy = np.arange(width) / GRID, np.arange(height) / GRID
+    i, j = np.minimum(gx.astype(int), cols - 2), np.minimum(gy.astype(int), rows - 2)
+    fx, fy = gx - i, (gy - j).reshape((-1, 1))
+    across = grid[:, i] * (1 - fx) + grid[:, i + 1] * fx
+    whole = (across[j] * (1 - fy) + across[j + 1] * fy).astype(np.float32)
+    assert np.array_equal(_bilinear(grid, width, height), whole)
