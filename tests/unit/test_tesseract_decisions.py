@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from storytime.ocr.script import HANGUL, LATIN, Guess
+from storytime.ocr.script import HANGUL, LATIN, Guess, Survey
 from storytime.ocr.tesseract import TesseractDetectText, _Line, _Reading, _Word
 
 ENGLISH = "the cat sat on the mat and the dog was there when the rain came down on the old town"
@@ -33,8 +33,8 @@ class Scripted(TesseractDetectText):
         super().__init__(**kwargs)
         self.pages, self.osd_answer, self.guess_answer, self.runs = pages, osd, guess, []
 
-    def _guess(self, image):
-        return self.guess_answer
+    def _survey(self, image):
+        return Survey(self.guess_answer, None)
 
     def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None, rescale=True):
         languages = languages or self.latin

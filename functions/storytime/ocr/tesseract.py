@@ -60,9 +60,8 @@ from storytime.ocr.frames import rotated, to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
 from storytime.ocr.runner import Runner
-from storytime.ocr.script import HANGUL
-from storytime.ocr.script import Guess as ScriptGuess
-from storytime.ocr.script import guess as script_guess
+from storytime.ocr.scale import TARGET, shrunk, working_scale
+from storytime.ocr.script import HANGUL, Survey, survey
 from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned, working_copy
 
@@ -229,7 +228,7 @@ class TesseractDetectText:
 
     def __init__(self, languages: str | None = None, *, latin: str = "eng", hangul: str = "kor",
                  sign: str = "kor+eng",
-                 max_side: int = 2400,
+                 max_side: int = 2400, working_text_height: float | None = TARGET,
                  min_text_height: int = 20, target_text_height: int = 32,
                  osd_min_confidence: float = 3.0, osd_characters: int = 20, min_line_confidence: float = 40.0,
                  min_edge_line_confidence: float = 60.0,
@@ -244,6 +243,7 @@ class TesseractDetectText:
         self.hangul = languages or hangul
         self.sign = languages or sign
         self.max_side = max_side
+        self.working_text_height = working_text_height
         self.min_text_height = min_text_height
         self.target_text_height = target_text_height
         self.osd_min_confidence = osd_min_confidence
@@ -312,11 +312,14 @@ class TesseractDetectText:
         one run when the reading is confident; else (a wrong name, a page
         turned) the steps above, as if no language had been named.
         """
+        measured = self._survey(image)
+        if self.working_text_height:
+            image = shrunk(image, working_scale(measured.text_height, image.size, self.working_text_height))
         uprights: dict[int, tuple[Image.Image, _Frame]] = {}
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
             return hinted
-        found = self._guess(image) if not self.languages else None
+        found = measured.guess if not self.languages else None
         hangul: dict[int, _Reading] = {}
         if found is not None and found.script == HANGUL and (found.across or found.rotation is not None):
             turn = found.rotation or 0
@@ -369,8 +372,8 @@ class TesseractDetectText:
                 return hangul[turn]
         return max(hangul.values(), key=lambda r: r.score)
 
-    def _guess(self, image: Image.Image) -> ScriptGuess | None:
-        return script_guess(image)
+    def _survey(self, image: Image.Image) -> Survey:
+        return survey(image)
 
     def _latin_kept(self, image: Image.Image, reading: _Reading, rotation: int,
                     uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading:
@@ -405,6 +408,7 @@ class TesseractDetectText:
                             reading.languages, alternative)
         for line, words in zip(reading.lines, lines):
             line.words = words
+        reading.lines = [line for line in reading.lines if line.words]    # a line of dropped words
         return reading
 
     def _confident(self, reading: _Reading) -> bool:
