@@ -24,6 +24,10 @@ character's size (``S``, the median size of the marks):
   left/right edges 0.29-0.66 and -0.45 to -0.68 on pages on their sides.
   (Hangul syllables have no baseline to tell: OSD says which way up.)
 
+* **Text height.** Tesseract's median word box is 1.29-1.57 S high on every
+  measured page (``TEXT_PER_MARK``): ``survey`` gives it with the guess, so
+  the engine can read big print at a smaller scale (``ocr.scale``) for free.
+
 It costs 2-37 ms of CPU on a page (14 ms mean), 0.9-3.4 % of one raw
 Tesseract read on the measured pages, up to 5.8 % on a textured photo or an
 image Tesseract finds little on; numpy and OpenCV are imported when a page

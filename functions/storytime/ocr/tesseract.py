@@ -30,6 +30,12 @@ misjudges, or does not judge, is read as before, eng first, then kor, then
 one OSD run and one more read turned with the script's languages, never one
 full read per candidate rotation.
 
+Big print is read smaller (``ocr.scale``): the marks ``ocr.script`` finds
+for its guess also tell the text's height, and a page whose text is clearly
+big (a picture book) is shrunk before the first read, to a height Tesseract
+reads as well, in less time. Geometry is normalised to the image read, so
+nothing maps back but what the frames below already map.
+
 A small skew (a phone photo held a few degrees off, up to ``max_skew``) is
 measured after the quarter turn from the image itself (``estimate_skew``:
 projection profiles of the ink) and straightened before OCR, since Tesseract
@@ -60,8 +66,8 @@ from storytime.ocr.frames import rotated, to_original, unrotate_point
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
 from storytime.ocr.runner import Runner
-from storytime.ocr.scale import TARGET, shrunk, working_scale
-from storytime.ocr.script import HANGUL, Survey, survey
+from storytime.ocr.scale import HANGUL_TARGET, TARGET, shrunk, working_scale
+from storytime.ocr.script import HANGUL, LATIN, Survey, survey
 from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned, working_copy
 
@@ -192,6 +198,12 @@ class TesseractDetectText:
         Chosen by measured CER (``make quality``) on the dense scan and the
         curved cookbook photo: 1600 px 8.1 % / 36.7 %, 2000 px 6.8 % / 18.0 %,
         2400 px 7.7 % / 16.1 %, 3000 px 7.4 % / 17.5 %, 4096 px 7.0 % / 22.4 %.
+    :param working_text_height: big print (text measured, before any read,
+        at least 1.5 times this high) is read shrunk to this height: a phone
+        photo of a picture book read in 0.54 s of CPU instead of 0.62 at the
+        same CER (English), 0.57 s instead of 0.69 and 2.3 % CER instead of
+        4.0 % (Korean, read to 1.25 times the height: ``ocr.scale``). None
+        reads every page at ``max_side``.
     :param target_text_height: small text is upscaled towards this height
         (pixels) when the first reading finds it below ``min_text_height``.
     :param osd_min_confidence: OSD orientation confidence below which OSD
@@ -313,8 +325,7 @@ class TesseractDetectText:
         turned) the steps above, as if no language had been named.
         """
         measured = self._survey(image)
-        if self.working_text_height:
-            image = shrunk(image, working_scale(measured.text_height, image.size, self.working_text_height))
+        image = self._at_working_scale(image, measured)
         uprights: dict[int, tuple[Image.Image, _Frame]] = {}
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
@@ -374,6 +385,15 @@ class TesseractDetectText:
 
     def _survey(self, image: Image.Image) -> Survey:
         return survey(image)
+
+    def _at_working_scale(self, image: Image.Image, measured: Survey) -> Image.Image:
+        """``image`` shrunk when its text is big (``ocr.scale``); Hangul, or a
+        script not known, to a larger target than Latin text."""
+        if not self.working_text_height:
+            return image
+        latin = measured.guess is not None and measured.guess.script == LATIN
+        target = self.working_text_height * (1.0 if latin else HANGUL_TARGET / TARGET)
+        return shrunk(image, working_scale(measured.text_height, image.size, target))
 
     def _latin_kept(self, image: Image.Image, reading: _Reading, rotation: int,
                     uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading:
