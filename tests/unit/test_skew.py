@@ -86,3 +86,12 @@ def test_fanned_answers_as_both_halves_measured_in_full(top, bottom):
     upper = estimate_skew(small.crop((0, 0, width, height // 2)))
     lower = estimate_skew(small.crop((0, height // 2, width, height)))
     assert fanned(small) == (upper * lower < 0 and abs(upper - lower) >= 2.0)
+
+
+@pytest.mark.parametrize("angle", [2.5, -1.3, 0.6])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_a_skew_asked_of_one_sign_is_the_skew_or_zero_when_it_leans_the_other_way(angle, sign):
+    page = working_copy(_page(angle))
+    full = estimate_skew(page)
+    assert full == pytest.approx(-angle, abs=0.3)
+    assert estimate_skew(page, sign=sign) == (full if full * sign > 0 else 0.0)

@@ -27,11 +27,13 @@ def working_copy(image: Image.Image) -> Image.Image:
     return small
 
 
-def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float = 0.0) -> float:
+def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float = 0.0, sign: int = 0) -> float:
     """Degrees to turn ``image`` counter-clockwise (``image.rotate(angle)``)
     so that its text lines run horizontally; 0.0 when there is no clear answer,
     or when the answer is sure to be smaller than ``min_angle`` (a caller
-    that leaves such skews alone is spared the last, finest search).
+    that leaves such skews alone is spared the last, finest search), or,
+    with ``sign`` (1 or -1), sure not to have that sign (the fan test needs
+    only a lean the other way: the finer searches are spared).
 
     Projection-profile search: the ink (pixels clearly darker than their
     surroundings, away from dark borders such as a table around the page) is
@@ -49,6 +51,13 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
     best = max(coarse)
     if best[0] <= 0 or best[0] < SKEW_MIN_PEAK * statistics.median(s for s, _ in coarse):
         return 0.0
+
+    def wrong_way(centre: float, reach: float) -> bool:    # no answer within reach has the sign asked for
+        least = max(min_angle, 0.05) - 1e-6
+        return (sign > 0 and centre + reach < least) or (sign < 0 and centre - reach > -least)
+
+    if wrong_way(best[1], 4 * 0.25 + 4 * 0.05):      # the finer steps move it 1.2 degrees at most
+        return 0.0
     best = (_profile_sharpness(ink, best[1]), best[1])
 
     def short(angle: float) -> bool:     # the finest steps (0.2 at most) cannot take it to min_angle
@@ -56,6 +65,8 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
 
     for step in (0.25, 0.05):
         centre = best[1]
+        if step == 0.05 and wrong_way(centre, 4 * 0.05):
+            return 0.0
         angles = [centre + k * step for k in (-4, -3, -2, -1, 1, 2, 3, 4) if abs(centre + k * step) <= max_angle]
         if step == 0.25 and short(centre):
             # It ends under min_angle unless a step out to where it can reach
@@ -137,9 +148,9 @@ def fanned(image: Image.Image, max_angle: float = 15.0) -> bool:
     top = estimate_skew(small.crop((0, 0, width, height // 2)), max_angle)
     if top == 0:
         return False        # the bottom half cannot lean the other way from level
-    # Leaning the other way by FAN_SPREAD at least, the bottom half's skew is
-    # at least FAN_SPREAD - |top| either way: an answer sure to be smaller is
-    # left unfinished (the same verdict, fewer angles tried).
+    # Leaning the other way by FAN_SPREAD at least, the bottom half's skew has
+    # the other sign and is at least FAN_SPREAD - |top|: an answer sure to be
+    # neither is left unfinished (the same verdict, fewer angles tried).
     bottom = estimate_skew(small.crop((0, height // 2, width, height)), max_angle,
-                           max(0.0, FAN_SPREAD - abs(top)))
+                           max(0.0, FAN_SPREAD - abs(top)), -1 if top > 0 else 1)
     return top * bottom < 0 and abs(top - bottom) >= FAN_SPREAD
