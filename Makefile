@@ -12,9 +12,9 @@ export STORYTIME_PORT STORYTIME_DATA
 # browser the web reader's tests drive (libatomic1: the Playwright driver's
 # bundled node needs it), Node.js for the CDK app (jsii), and libGL and GLib
 # for OpenCV (opencv-python, which page-dewarp needs). libtesseract-dev,
-# libleptonica-dev, pkg-config and g++ build tesserocr (Tesseract in-process)
+# libleptonica-dev, pkg-config, g++ and python3-dev build tesserocr (Tesseract in-process)
 # against this same libtesseract.
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs libgl1 libglib2.0-0 libtesseract-dev libleptonica-dev pkg-config g++
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core chromium libatomic1 nodejs libgl1 libglib2.0-0 libtesseract-dev libleptonica-dev pkg-config g++ python3-dev
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean test-sfn-local
