@@ -54,6 +54,11 @@ def _check_thread_limit() -> None:
 
 _check_thread_limit()
 
+# glibc's free() keeps what a run freed in the arena of the thread that ran it,
+# and each page is read in a thread of its own: a server's RSS grew 203 -> 380 MB
+# over 15 pages, 309 MB with the freed pages given back after each run (~1 ms).
+_malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+
 
 class ApiRunner:
     """:param timeout: seconds allowed per run (0 = none), as the CLI runner's.
@@ -106,17 +111,22 @@ class ApiRunner:
         if api is None:
             api = _new_api(languages)
         try:
-            yield api
-        except BaseException:
-            api.End()       # a run cut short: not trusted for the next page
-            raise
-        api.Clear()
-        with self._lock:
-            idle = self._idle[languages]
-            if len(idle) < self.keep:
-                idle.append(api)
-                return
-        api.End()
+            try:
+                yield api
+            except BaseException:
+                api.End()       # a run cut short: not trusted for the next page
+                raise
+            api.Clear()
+            with self._lock:
+                idle = self._idle[languages]
+                if len(idle) < self.keep:
+                    idle.append(api)
+                    api = None
+            if api is not None:
+                api.End()
+        finally:
+            if _malloc_trim is not None:
+                _malloc_trim(0)
 
     def close(self) -> None:
         """End every idle API (their models' memory is freed)."""
