@@ -199,11 +199,12 @@ class TesseractDetectText:
         curved cookbook photo: 1600 px 8.1 % / 36.7 %, 2000 px 6.8 % / 18.0 %,
         2400 px 7.7 % / 16.1 %, 3000 px 7.4 % / 17.5 %, 4096 px 7.0 % / 22.4 %.
     :param working_text_height: big print (text measured, before any read,
-        at least 1.5 times this high) is read shrunk to this height: a phone
-        photo of a picture book read in 0.54 s of CPU instead of 0.62 at the
-        same CER (English), 0.57 s instead of 0.69 and 2.3 % CER instead of
-        4.0 % (Korean, read to 1.25 times the height: ``ocr.scale``). None
-        reads every page at ``max_side``.
+        at least 1.5 times this high) is read shrunk to this height. Over
+        ``bench/large_print.py``'s picture-book photos (three of each page,
+        Tesseract as a program): English 0.62 -> 0.54 s of CPU a page at the
+        same CER, Korean (read to 1.25 times the height: ``ocr.scale``)
+        0.69 -> 0.57 s and 4.0 -> 2.3 % CER. None reads every page at
+        ``max_side``.
     :param target_text_height: small text is upscaled towards this height
         (pixels) when the first reading finds it below ``min_text_height``.
     :param osd_min_confidence: OSD orientation confidence below which OSD
