@@ -8,12 +8,14 @@ full size.
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
+from storytime.ocr.script import survey
 from storytime.ocr.tesseract import TesseractDetectText
 
 from bench.large_print import PAGES, render_page
@@ -26,11 +28,17 @@ BARE = str.maketrans("", "", ".,;:!?()\u201c\u201d\"'")
 
 
 class SizedEngine(TesseractDetectText):
-    """The real engine, noting the size of every image Tesseract reads."""
+    """The real engine, noting the size of every image Tesseract reads, and
+    of each page image ``read`` reads (shrunk, then perhaps at full size)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.sizes: list[tuple[int, int]] = []
+        self.pages: list[tuple[int, int]] = []
+
+    def _read_page(self, image, language, found):
+        self.pages.append(image.size)
+        return super()._read_page(image, language, found)
 
     def _lines(self, image, psm, languages):
         self.sizes.append(image.size)
@@ -103,6 +111,40 @@ def test_a_large_print_page_is_read_shrunk_as_well_as_at_full_size(name):
     shrunk, full = SizedEngine(), SizedEngine(working_text_height=None)
     at_scale, at_full = shrunk(data), full(data)
     assert max(shrunk.sizes[0]) <= 0.6 * max(full.sizes[0]) and max(full.sizes[0]) == 2400
+    assert len(shrunk.pages) == 1         # read once, shrunk
     ours, theirs = (cer(truth, read_page(r["TextDetections"])) for r in (at_scale, at_full))
     assert ours <= 0.03 and ours <= theirs + 0.01, (ours, theirs)
     assert_same_places(at_scale, at_full, truth, aspect(data))
+
+
+def dotted_page(font_size: int, dots: int) -> tuple[bytes, str]:
+    """Small print under a picture of big dots: the dots are most of the
+    page's marks, so its text looks twice as big as it is."""
+    rng = random.Random(1)
+    image = Image.new("L", (1800, 2400), 245)
+    draw = ImageDraw.Draw(image)
+    for _ in range(dots):
+        x, y, r = rng.randint(0, 1800), rng.randint(0, 1400), rng.randint(25, 40)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.randint(60, 160))
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", font_size)
+    lines = ["Alice was beginning to get very tired of sitting by her sister",
+             "on the bank, and of having nothing to do: once or twice she",
+             "had peeped into the book her sister was reading, but it had no"]
+    for i, line in enumerate(lines):
+        draw.text((100, 1550 + i * round(font_size * 1.6)), line, font=face, fill=20)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue(), "\n".join(lines)
+
+
+@pytest.mark.parametrize(("font_size", "dots"), [(24, 400), (32, 600)])
+def test_text_the_marks_made_look_big_is_read_again_at_full_size(font_size, dots):
+    """Shrunk, the 24 px print reads at half the height planned; the 32 px
+    print under more dots reads as nothing. Either way it is read again."""
+    data, truth = dotted_page(font_size, dots)
+    measured = survey(Image.open(io.BytesIO(data)).convert("L"))
+    assert measured.text_height > 1.8 * font_size       # the dots misled the survey
+    engine = SizedEngine()
+    text = read_page(engine(data)["TextDetections"])
+    assert len(engine.pages) == 2 and engine.pages[0][0] < 1800 and engine.pages[1] == (1800, 2400)
+    assert cer(truth, text) <= 0.02

@@ -26,6 +26,10 @@ TARGET = 32.0
 HANGUL_TARGET = 40.0
 BIG = 1.5           # text at least this many times the target is shrunk
 MIN_SIDE = 800      # the shorter side is never shrunk below this many pixels
+# A shrunk page whose reading finds its text less than this share of the
+# planned height (or finds no text) is read again at full size: the marks
+# misled (a picture's dots taken for letters).
+AS_MEASURED = 0.6
 
 
 def working_scale(text_height: float | None, size: tuple[int, int], target: float = TARGET,
