@@ -85,6 +85,41 @@ def test_the_flattening_libraries_load_only_when_a_page_is_read():
     assert out.stdout.strip() == "[]"
 
 
+def test_a_flat_page_and_a_korean_page_import_no_optimiser_and_no_command_line():
+    """Measuring a flat page and the second look's ink search import neither
+    page-dewarp's command line (its package __init__) nor scipy (0.4 s of a
+    cold reader's CPU); a curved page's fit imports scipy's optimiser."""
+    code = ("import sys; from PIL import Image; from storytime.ocr import dewarp, second_look; "
+            "from storytime.ocr.tesseract import _Word; "
+            f"image = Image.open({str(FIXTURES / 'tesseract_phototest.png')!r}).convert('L'); "
+            "assert dewarp.flatten_if_curved(image) is None; "
+            "lines = [[_Word('가나', 95, 10 + 150 * i, 10 + 40 * j, 50, 30) for i in range(4)] for j in range(3)]; "
+            "second_look.find_targets(lines, image, 30.0); "
+            "print(sorted(m for m in sys.modules "
+            "if m.startswith(('scipy', 'page_dewarp.__main__', 'page_dewarp.cli'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_fits_sparsity_is_the_element_by_element_one():
+    """_sparsity, built from coordinates, is the matrix the fit was first
+    given element by element (a lil_matrix): the same entries, a sparse matrix too."""
+    import numpy as np
+    from scipy.sparse import isspmatrix, lil_matrix
+    from storytime.ocr.dewarp import _sparsity
+
+    index = np.array([[0, 0]] + [[8 + k % 3, 11 + k] for k in range(12)])
+    n = 11 + 12
+    expected = lil_matrix((2 * len(index), n), dtype=int)
+    expected[:, :8] = 1
+    for k in range(1, len(index)):
+        expected[2 * k:2 * k + 2, index[k, 0]] = 1
+        expected[2 * k:2 * k + 2, index[k, 1]] = 1
+    found = _sparsity(index, n)
+    assert found.shape == expected.shape and isspmatrix(found)      # a matrix, as lil_matrix: the fit's Jacobian type
+    assert np.array_equal(found.toarray(), expected.toarray())
+
+
 @pytest.mark.parametrize("name", ["gen_en_two_column_photo.jpg", "pagedewarp_boston_cooking_a.jpg",
                                   "darknet_eagle.jpg"])
 def test_the_contours_are_the_librarys_own_bit_for_bit(name):
