@@ -30,6 +30,22 @@ def test_a_page_that_can_never_be_read_gets_a_final_422_with_its_code(service, e
     assert (status, body["error"]) == (422, "TEXT_TOO_LONG")
 
 
+def test_a_page_that_ends_before_its_upload_is_answered_gets_its_final_answer(service, monkeypatch):
+    """The 202 said FAILED (against its schema) when the workflow failed before the answer was made."""
+    runtime, client = service
+    runtime.deps.settings = replace(runtime.settings, max_text_chars=20)
+    start = runtime.deps.workflow.start
+
+    def start_and_wait(name, payload):
+        arn = start(name, payload)
+        assert runtime.workflow.wait(arn) == "FAILED"
+        return arn
+
+    monkeypatch.setattr(runtime.deps.workflow, "start", start_and_wait)
+    status, _, body = client.upload(page_photo(52))
+    assert (status, body["error"], body["status"]) == (422, "TEXT_TOO_LONG", "FAILED")
+
+
 @pytest.mark.parametrize("length,status", [(254, 202), (255, 400), (100_000, 400)])
 def test_addresses_are_at_most_254_characters(service, length, status):
     runtime, client = service

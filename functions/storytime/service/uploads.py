@@ -79,5 +79,7 @@ def accept_upload(deps: Deps, data: bytes, declared_type: str | None, recipient:
     except InsufficientStorage:
         pass  # stored and QUEUED: the sweeper starts it when there is room
     started = deps.records.get(page_id)
+    if started.finished:  # a quick page (or a quick failure) ended before its upload was answered
+        return replace(final_answer(deps, started), execution_arn=started.execution_arn)
     return Answer(202, accepted(started, settings.public_url), {"Retry-After": str(settings.fresh_retry_after_seconds)},
                   execution_arn=started.execution_arn)
