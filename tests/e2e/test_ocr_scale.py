@@ -148,3 +148,23 @@ def test_text_the_marks_made_look_big_is_read_again_at_full_size(font_size, dots
     text = read_page(engine(data)["TextDetections"])
     assert len(engine.pages) == 2 and engine.pages[0][0] < 1800 and engine.pages[1] == (1800, 2400)
     assert cer(truth, text) <= 0.02
+
+
+@pytest.mark.parametrize("name", ["en_rabbit_120", "ko_lucky_150"])
+def test_a_big_photo_read_from_its_decoded_size_reads_as_one_fitted_first(name):
+    """The upload path (measured on a cheap copy, one resize from the decoded
+    photo to the working size) against the page fitted to 2400 px (LANCZOS)
+    and measured there, as it was read before: a working image of the same
+    size within a pixel or two, the same text, its words in the same places."""
+    (seed, page), = [(seed, page) for seed, page in enumerate(PAGES, 300) if page.name == name]
+    photo, lines = render_page(page, seed)
+    data = prepare_upload(photo, None).data
+    truth = "\n".join(lines)
+    direct, fitted = SizedEngine(), SizedEngine()
+    at_direct = direct(data)
+    at_fitted = fitted._response(fitted._second_look(fitted.read(fitted._open(data))))
+    assert len(direct.pages) == len(fitted.pages) == 1
+    assert max(abs(a - b) for a, b in zip(direct.pages[0], fitted.pages[0])) <= 2
+    ours, theirs = (cer(truth, read_page(r["TextDetections"])) for r in (at_direct, at_fitted))
+    assert ours <= theirs + 0.01, (ours, theirs)
+    assert_same_places(at_direct, at_fitted, truth, aspect(data))

