@@ -304,7 +304,7 @@ class TesseractDetectText:
     def _read_decoded(self, decoded: Image.Image, language: str | None = None) -> _Reading:
         """``read`` of an upload as decoded (grey, any size). A page bigger than
         ``max_side`` whose print a glance at a small copy finds big and Latin
-        (``ocr.scale.glance``, 7-18 ms) is measured on a cheap copy at
+        (``ocr.scale.glance``, 5-18 ms) is measured on a cheap copy at
         ``max_side`` (``survey_copy``); when that agrees, it goes from its
         decoded size straight to its working size in one resize, and the
         LANCZOS copy at ``max_side`` is made only if it is read. Any other page
