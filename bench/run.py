@@ -3,7 +3,8 @@
 Sections (``--sections a,b``; all by default):
 
 floor     the engines alone, in-process: OCR, reading order, speech (no workflow, no server)
-e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor
+e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor;
+          and to the raw engines (issue 8's first measure: one `tesseract IMAGE - -l LANG` run plus the speech)
 dup       a finished page again: POST /upload and GET /result, p50/p99
 load      20 distinct pages at concurrency 1, 2, 4: pages/min, upload p50/p99, API probes meanwhile
 queue     100 pages queued at once: upload p50/p99, rejections and /result meanwhile, all finish
@@ -210,6 +211,7 @@ def floor(reps: int) -> dict:
 
 
 def _floor(reps: int) -> dict:
+    from quality import TESSERACT_LANG, raw_tesseract
     from storytime.core.chunks import split_for_speech
     from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
     from storytime.core.reading import read_page
@@ -223,18 +225,24 @@ def _floor(reps: int) -> dict:
     figures = {}
     for name in PAGES:
         photo, _ = fixture(name)
-        seconds, cpu = [], []
+        truth = (ROOT / "tests" / "fixtures" / f"{name}.gt.txt").read_text(encoding="utf-8")
+        seconds, cpu, spoken, raw = [], [], [], []
         for _ in range(reps):
             speech = EspeakSpeech()  # spoken every run: nothing is kept from the run before
             started, cpu_started = time.perf_counter(), cpu_seconds()
             text = read_page(ocr(photo)["TextDetections"])
             voice = voice_for(detect_language(text))
+            speaking = time.perf_counter()
             for part in split_for_speech(speakable(text), 20_000):
                 speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
             seconds.append(time.perf_counter() - started)
+            spoken.append(time.perf_counter() - speaking)
             cpu.append(cpu_seconds() - cpu_started)
+            raw.append(raw_tesseract(ROOT / "tests" / "fixtures" / name, TESSERACT_LANG[detect_language(truth)])[1])
         figures[name] = {"p50_s": round(pct(seconds, 50), 3), "runs": [round(s, 3) for s in seconds],
-                         "cpu_p50_s": round(pct(cpu, 50), 3)}
+                         "cpu_p50_s": round(pct(cpu, 50), 3),
+                         # issue 8's first floor: one `tesseract IMAGE - -l LANG` run, then the speech
+                         "raw_p50_s": round(pct(raw, 50) + pct(spoken, 50), 3)}
     return figures
 
 
@@ -258,6 +266,8 @@ def e2e(server: Server, reps: int, floor_figures: dict | None, seed: int) -> dic
                  "polls_p50": pct([r["polls"] for r in runs], 50)}
         if floor_figures and name in floor_figures:
             entry["ratio_to_floor"] = round(entry["p50_s"] / floor_figures[name]["p50_s"], 3)
+            if floor_figures[name].get("raw_p50_s"):
+                entry["ratio_to_raw_engines"] = round(entry["p50_s"] / floor_figures[name]["raw_p50_s"], 3)
             if floor_figures[name].get("cpu_p50_s"):
                 entry["cpu_ratio_to_floor"] = round(entry["cpu_p50_s"] / floor_figures[name]["cpu_p50_s"], 3)
         figures[name] = entry
@@ -468,13 +478,16 @@ def table(results: dict) -> str:
             f"waiting for a page: {results['wait']}"]
     fl, ee = results.get("floor", {}), results.get("e2e", {})
     if ee:
-        rows.append(f"\n{'page':36} {'floor p50':>10} {'e2e p50':>9} {'e2e p95':>9} {'ratio':>7} {'CPU ratio':>10}")
+        rows.append(f"\n{'page':36} {'floor p50':>10} {'e2e p50':>9} {'e2e p95':>9} {'ratio':>7} {'CPU ratio':>10}"
+                    f" {'raw engines':>12} {'e2e/raw':>8}")
         for name in PAGES:
             if name in ee:
                 rows.append(f"{name:36} {fl.get(name, {}).get('p50_s', float('nan')):>9.2f}s "
                             f"{ee[name]['p50_s']:>8.2f}s {ee[name]['p95_s']:>8.2f}s "
                             f"{ee[name].get('ratio_to_floor', float('nan')):>7.2f} "
-                            f"{ee[name].get('cpu_ratio_to_floor', float('nan')):>10.2f}")
+                            f"{ee[name].get('cpu_ratio_to_floor', float('nan')):>10.2f} "
+                            f"{fl.get(name, {}).get('raw_p50_s', float('nan')):>11.2f}s "
+                            f"{ee[name].get('ratio_to_raw_engines', float('nan')):>8.2f}")
         if "overall" in ee:
             overall = ee["overall"]["ratio_to_floor"]
             rows.append(f"{'overall (sum of p50s)':36} {'':>10} {'':>9} {'':>9} {overall:>7.2f} "
