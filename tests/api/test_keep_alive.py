@@ -141,9 +141,15 @@ def test_a_client_closing_mid_body_frees_its_connection_and_stores_nothing(start
 
 def _once_free(call):
     """``call``'s answer once the only connection slot is free: the server frees a slot when it has
-    seen the previous connection close, which can come a moment after the client closed it."""
+    seen the previous connection close, which can come a moment after the client closed it. Until
+    then it answers 503 and closes, which a client still sending its body sees as a broken pipe."""
     deadline = time.monotonic() + PATIENCE
-    while (answer := call())[0] == 503:
+    while True:
+        try:
+            answer = call()
+        except (BrokenPipeError, ConnectionResetError):  # turned away (503, closed) while still sending
+            answer = (503,)
+        if answer[0] != 503:
+            return answer
         assert time.monotonic() < deadline, "the half-sent upload kept its connection"
         time.sleep(0.05)
-    return answer
