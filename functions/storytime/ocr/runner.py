@@ -18,9 +18,10 @@ from typing import Protocol
 
 from PIL import Image
 
-# The columns of Tesseract's TSV output; ``text`` is the only one kept as text.
+# The columns of Tesseract's TSV output (the API's lacks the header line the program writes).
 TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
                "left", "top", "width", "height", "conf", "text")
+TSV_TEXT_COLUMN = TSV_COLUMNS.index("text")    # the one column kept as text
 
 
 class Runner(Protocol):
@@ -39,30 +40,3 @@ class Runner(Protocol):
 
     def warm(self, languages: tuple[str, ...]) -> None:
         """Pays the one-time costs of running with ``languages`` now."""
-
-
-def tsv_dict(table: str) -> dict:
-    """Tesseract's TSV text -> column -> values, exactly as pytesseract's
-    ``file_to_dict`` makes it (numbers as ints, ``conf`` truncated too), so
-    both runners give the engine the same values."""
-    rows = [row.split("\t") for row in table.strip().split("\n")]
-    if len(rows) < 2:
-        return {}
-    header, rows = rows[0], rows[1:]
-    if len(rows[-1]) < len(header):
-        rows[-1].append("")     # the last word's empty text loses its cell
-    text_column = len(header) - 1
-    out: dict[str, list] = {}
-    for i, name in enumerate(header):
-        column = out[name] = []
-        for row in rows:
-            if len(row) <= i:
-                continue
-            if i == text_column:
-                column.append(row[i])
-                continue
-            try:
-                column.append(int(float(row[i])))
-            except ValueError:
-                column.append(row[i])
-    return out

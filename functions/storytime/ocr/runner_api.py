@@ -21,10 +21,11 @@ import os
 import threading
 from contextlib import contextmanager
 
+import pytesseract.pytesseract as pytesseract
 from PIL import Image
 
 from storytime.errors import EngineError
-from storytime.ocr.runner import TSV_COLUMNS, tsv_dict
+from storytime.ocr.runner import TSV_COLUMNS, TSV_TEXT_COLUMN
 
 # OpenMP reads OMP_THREAD_LIMIT once, when libgomp is loaded with libtesseract
 # (importing tesserocr), never again. Without the limit one read on 2 cores
@@ -86,7 +87,8 @@ class ApiRunner:
                     raise EngineError(f"tesseract did not finish within {self.timeout}s (languages {languages!r})")
                 text = api.GetUTF8Text()
                 table = api.GetTSVText(0)      # page 0: page_num 1, as the CLI's first page
-        return tsv_dict(_TSV_HEADER + table), text
+        # The program's runner parses its file with the same function: the same values.
+        return pytesseract.file_to_dict(_TSV_HEADER + table, "\t", TSV_TEXT_COLUMN), text
 
     def osd(self, image: Image.Image, characters: int) -> tuple[int, float, str] | None:
         with self._api("osd") as api:

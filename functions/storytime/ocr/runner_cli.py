@@ -10,6 +10,7 @@ import pytesseract
 from PIL import Image
 
 from storytime.errors import EngineError
+from storytime.ocr.runner import TSV_TEXT_COLUMN
 
 
 class CliRunner:
@@ -48,7 +49,7 @@ class CliRunner:
                               f"{exc.message if hasattr(exc, 'message') else exc}") from exc
         except RuntimeError as exc:  # pytesseract's timeout
             raise EngineError(f"tesseract did not finish within {self.timeout}s: {exc}") from exc
-        return pytesseract.pytesseract.file_to_dict(table, "\t", 11), text
+        return pytesseract.pytesseract.file_to_dict(table, "\t", TSV_TEXT_COLUMN), text
 
     def osd(self, image: Image.Image, characters: int) -> tuple[int, float, str] | None:
         try:
