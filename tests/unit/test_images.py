@@ -9,7 +9,7 @@ import zlib
 
 import pillow_heif
 import pytest
-from PIL import Image, ImageFile
+from PIL import Image, ImageCms, ImageFile
 from storytime.core import images
 from storytime.core.images import PreparedImage, prepare_upload
 from storytime.errors import (
@@ -433,6 +433,38 @@ def test_a_small_png_is_stored_uncompressed_and_a_large_one_compressed():
     large = Image.new("L", (2000, 1500), 255)  # 3 MB of pixels
     out = prepare_upload(encode(large, "PNG"), None)
     assert len(out.data) < 100_000 and decoded(out).tobytes() == large.tobytes()
+
+
+def idat_rows(data: bytes) -> bytes:
+    """The PNG's image data, inflated: each row's filter type byte, then its pixels."""
+    chunks, at = [], 8
+    while at < len(data):
+        (length,), kind = struct.unpack(">I", data[at:at + 4]), data[at + 4:at + 8]
+        if kind == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + length])
+        at += 12 + length
+    return zlib.decompress(b"".join(chunks))
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "1"])
+def test_a_small_png_is_stored_with_unfiltered_rows_and_the_same_pixels(mode):
+    # Row filters buy nothing when nothing is compressed, and choosing them cost the uploader 10-20 ms.
+    page = noisy((61, 23)).convert(mode)
+    out = prepare_upload(encode(page, "PNG"), None)
+    stored = decoded(out)
+    assert stored.mode == ("L" if mode == "1" else mode) and stored.size == (61, 23)
+    assert stored.tobytes() == page.convert(stored.mode).tobytes()
+    rows = idat_rows(out.data)
+    stride = len(rows) // 23
+    assert stride == 61 * len(stored.getbands()) + 1
+    assert all(rows[y * stride] == 0 for y in range(23))
+
+
+def test_a_png_with_a_colour_profile_keeps_it():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = prepare_upload(encode(noisy((40, 20)), "PNG", icc_profile=profile), None)
+    assert decoded(out).info.get("icc_profile") == profile
+    assert decoded(out).tobytes() == noisy((40, 20)).tobytes()
 
 
 def test_palette_png_stays_a_palette_with_the_same_pixels():
