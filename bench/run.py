@@ -156,10 +156,18 @@ def timed(port, method, path, body=None, kind=None):
 # rounded up to the next poll: at 50 ms, phototest pages alone took 7 polls and two at once 8,
 # which made the throughput ratio between concurrency levels jump by whole polls. Each poll costs
 # ~0.45 ms of CPU (server and bench), which competes with the pages: no finer than needed.
+#
+# Now the server can wait for the page itself (GET /result/{id}?wait=S answers the moment the page
+# is finished, or 503 after S seconds): one request, no poll's delay and no poll's CPU. A server
+# that does not wait (``--code`` of an older checkout) answers 503 at once; then the bench polls
+# as before. ``--result-wait 0`` polls as before against any server.
 WAIT = ("GET /result every {poll_ms} ms (load: {load_poll_ms} ms) until 200, every {final_ms} ms once the 503 says"
         " FINDING_TEXT or SPEAKING; one kept-alive connection per client thread")
+LONG_POLL = "GET /result?wait={wait:g} (answered the moment the page is finished), again until 200; " \
+    "polled as follows where the server answers 503 at once: "
 E2E_POLL, LOAD_POLL, FINAL_POLL = 0.02, 0.05, 0.01
 FINAL_STEPS = ("FINDING_TEXT", "SPEAKING")
+RESULT_WAIT = 20.0  # seconds; the API's most
 
 
 def next_poll(answer: dict, poll: float) -> float:
@@ -167,21 +175,39 @@ def next_poll(answer: dict, poll: float) -> float:
     return FINAL_POLL if answer.get("step") in FINAL_STEPS else poll
 
 
-def read_aloud(port: int, photo: bytes, kind: str, poll: float = E2E_POLL, timeout: float = 900) -> dict:
-    """Upload, then ask for the result until it is final: seconds to COMPLETE and to the upload's answer."""
+def result_path(page_id: str, wait: float) -> str:
+    return f"/result/{page_id}?wait={wait:g}" if wait else f"/result/{page_id}"
+
+
+def waited(asked_seconds: float, wait: float) -> bool:
+    """Whether a 503 came after the server waited (a long poll), not at once (a server that polls)."""
+    return wait > 0 and asked_seconds >= wait / 2
+
+
+def read_aloud(port: int, photo: bytes, kind: str, poll: float = E2E_POLL, timeout: float = 900,
+               wait: float | None = None) -> dict:
+    """Upload, then ask for the result until it is final: seconds to COMPLETE and to the upload's answer.
+
+    ``wait``: seconds each GET /result may wait for the page (None: ``RESULT_WAIT``; 0: poll)."""
+    wait = RESULT_WAIT if wait is None else wait
     polls = 0
     started = time.perf_counter()
     status, body = request(port, "POST", "/upload", photo, kind)
     uploaded = time.perf_counter() - started
     if status not in (200, 202):
         raise RuntimeError(f"upload answered {status}: {body}")
-    page_id = body["id"]
+    page_id, asked = body["id"], 0.0
     while status != 200:
         if time.perf_counter() - started > timeout:
             raise RuntimeError(f"page {page_id} not finished after {timeout} s")
-        time.sleep(next_poll(body, poll))
+        if polls == 0 and wait or waited(asked, wait):
+            pass  # ask again at once: the server waits for the page
+        else:
+            time.sleep(next_poll(body, poll))
         polls += 1
-        status, body = request(port, "GET", f"/result/{page_id}")
+        asking = time.perf_counter()
+        status, body = request(port, "GET", result_path(page_id, wait), timeout=wait + 120)
+        asked = time.perf_counter() - asking
         if status not in (200, 503):
             raise RuntimeError(f"result answered {status}: {body}")
     return {"id": page_id, "seconds": time.perf_counter() - started, "upload_s": uploaded, "polls": polls}
@@ -533,6 +559,7 @@ def table(results: dict) -> str:
 
 
 def main(argv=None) -> None:
+    global RESULT_WAIT  # what --result-wait sets for every section's read_aloud
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sections", default=",".join(SECTIONS))
     parser.add_argument("--reps", type=int, default=3, help="runs per page for floor and e2e")
@@ -540,14 +567,18 @@ def main(argv=None) -> None:
     parser.add_argument("--load-pages", type=int, default=20)
     parser.add_argument("--memory-pages", type=int, default=300)
     parser.add_argument("--code", type=Path, help="run the servers from this functions/ folder (before/after)")
+    parser.add_argument("--result-wait", type=float, default=RESULT_WAIT,
+                        help="seconds each GET /result may wait for the page (?wait=); 0: poll as before")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
+    RESULT_WAIT = args.result_wait
     wanted = args.sections.split(",")
     seed = int(time.time())  # new bytes every run: nothing is a duplicate of an earlier run
     results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
                      "load_average_start": load_average(), "code": str(args.code or "this checkout"),
-                     "wait": WAIT.format(poll_ms=round(E2E_POLL * 1000), load_poll_ms=round(LOAD_POLL * 1000),
-                                         final_ms=round(FINAL_POLL * 1000))}
+                     "wait": (LONG_POLL.format(wait=args.result_wait) if args.result_wait else "") + WAIT.format(
+                         poll_ms=round(E2E_POLL * 1000), load_poll_ms=round(LOAD_POLL * 1000),
+                         final_ms=round(FINAL_POLL * 1000))}
     tmp = Path(tempfile.mkdtemp(prefix="storytime-bench-"))
     try:
         if "floor" in wanted:

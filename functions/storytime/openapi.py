@@ -14,7 +14,12 @@ from functools import cache
 from importlib import resources
 
 from storytime.core.language import LANGUAGES
-from storytime.core.limits import AWS_DIRECT_UPLOAD_BYTES, MAX_STAGED_UPLOAD_BYTES, MAX_UPLOAD_BYTES
+from storytime.core.limits import (
+    AWS_DIRECT_UPLOAD_BYTES,
+    MAX_RESULT_WAIT_SECONDS,
+    MAX_STAGED_UPLOAD_BYTES,
+    MAX_UPLOAD_BYTES,
+)
 from storytime.functions import OPEN_ROUTES, ROUTES
 
 # What each route answers: status -> (schema name, description); a tuple of names is any one of them.
@@ -66,8 +71,9 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
         422: ("result", "NO_TEXT (no readable text on the page), or FAILED for good with the page's own "
                         "error: UNREADABLE_IMAGE, TEXT_TOO_LONG, PAGE_TOO_LARGE"),
         500: ("result", "FAILED: storytime gave up on the page (ATTEMPTS_EXHAUSTED)"),
-        503: (("pending", "error"), "Still being read (ask again after Retry-After seconds), or BUSY"),
-        400: ("error", "MALFORMED_ID"),
+        503: (("pending", "error"), "Still being read (ask again after Retry-After seconds, or at once with "
+                                     "wait), or BUSY"),
+        400: ("error", "MALFORMED_ID, or MALFORMED_REQUEST (a wait that is not 0 to 20 seconds)"),
         404: ("error", "NOT_FOUND"),
     },
     ("GET", "/executions/{id}/history"): {
@@ -110,6 +116,9 @@ ANSWERS: dict[tuple[str, str], dict[int, tuple[str, str]]] = {
 EMAIL = {"type": "string", "maxLength": 254, "description": "Who to tell when the page is read (optional)"}
 LANGUAGE = {"type": "string", "enum": list(LANGUAGES),
             "description": "The page's language (optional): read with its model first, in one OCR run"}
+WAIT = {"type": "number", "minimum": 0, "maximum": MAX_RESULT_WAIT_SECONDS, "default": 0,
+        "description": "Seconds to wait for an unfinished page's outcome (optional): the answer comes the "
+                       "moment the page is finished, or as 503 once they have passed"}
 JSON_BODIES = {
     "/uploads": {"type": "object", "properties": {
         "contentType": {"type": "string", "pattern": "^image/"},
@@ -152,6 +161,8 @@ def _parameters(resource: str, method: str) -> list[dict]:
                "schema": {"type": "string", "pattern": PATH_PARAMETERS[name][0]},
                "description": PATH_PARAMETERS[name][1]}
               for name in re.findall(r"\{(\w+)\}", resource)]
+    if (method, resource) == ("GET", "/result/{id}"):
+        params.append({"name": "wait", "in": "query", "required": False, "schema": WAIT})
     if (method, resource) in (("POST", "/upload"), ("POST", "/uploads/{key}/complete")):
         params.append({"name": "email", "in": "query", "required": False, "schema": EMAIL})
         params.append({"name": "language", "in": "query", "required": False, "schema": LANGUAGE})

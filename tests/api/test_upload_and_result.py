@@ -2,6 +2,7 @@
 
 import io
 import threading
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -256,3 +257,40 @@ def test_a_body_far_over_the_limit_is_refused_by_the_gateway(service):
     assert (status, answer["error"]) == (413, "PAYLOAD_TOO_LARGE")
     assert stored_nothing(runtime)
     assert client.request("GET", "/health")[0] == 200
+
+
+@pytest.mark.parametrize("wait", ["-1", "20.5", "21", "abc", "nan", "inf", "1e3", "0x10", " 5", "5s"])
+def test_a_result_wait_outside_0_to_20_seconds_is_refused(service, wait):
+    runtime, client = service
+    _, _, answer = client.upload(page_photo(8))
+    wait_finished(runtime, answer["id"])
+    status, _, body = client.request("GET", f"/result/{answer['id']}?wait={quote(wait)}")
+    assert status == 400 and body["error"] == "MALFORMED_REQUEST" and "wait" in body["message"]
+
+
+def test_a_result_asked_with_wait_answers_once_the_page_is_finished(service, engines):
+    runtime, client = service
+    engines.ocr.gate.clear()
+    _, _, answer = client.upload(page_photo(9))
+    assert engines.ocr.entered.wait(30)
+    asked = []
+    waiting = threading.Thread(target=lambda: asked.append(client.request("GET", f"/result/{answer['id']}?wait=20")))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive()  # the page is unfinished: the request waits, no 503 yet
+    engines.ocr.gate.set()
+    waiting.join(30)
+    status, _, body = asked[0]
+    assert status == 200 and body["status"] == "COMPLETE" and body["text"] == OUT
+
+
+@pytest.mark.parametrize("wait", ["0", "0.2", "1e-1"])
+def test_a_result_wait_that_runs_out_answers_503_as_without_it(service, engines, wait):
+    runtime, client = service
+    engines.ocr.gate.clear()
+    _, _, answer = client.upload(page_photo(10))
+    assert engines.ocr.entered.wait(30)
+    status, headers, body = client.request("GET", f"/result/{answer['id']}?wait={wait}")
+    assert status == 503 and body["status"] == "PROCESSING" and int(headers["Retry-After"]) > 0
+    engines.ocr.gate.set()
+    wait_finished(runtime, answer["id"])

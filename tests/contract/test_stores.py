@@ -143,6 +143,37 @@ def test_a_failure_is_recorded_only_by_the_attempt_that_holds_the_page(records):
     assert records.finish(ID, "COMPLETE", ARN + "-2", audio_key="audio/x.mp3").status is Status.COMPLETE
 
 
+def test_wait_finished_answers_the_outcome_once_written_or_the_record_as_it_stands(records):
+    assert records.wait_finished("b" * 64, 5) is None  # unknown: at once
+    records.create(new_record())
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    assert records.wait_finished(ID, 0.05).status is Status.PROCESSING  # the time ran out
+    writer = threading.Timer(0.2, lambda: records.finish(ID, "COMPLETE", ARN + "-1", completed_at=3.0))
+    writer.start()
+    try:
+        assert records.wait_finished(ID, 60).status is Status.COMPLETE
+    finally:
+        writer.join()
+    assert records.wait_finished(ID, 60).status is Status.COMPLETE  # finished: at once
+
+
+def test_a_sqlite_wait_is_woken_by_the_outcome_not_by_looking_again(sqlite_records, monkeypatch):
+    """Looking again only every 10 minutes, a waiter still answers once the outcome is written here."""
+    from storytime.records import sqlite
+
+    monkeypatch.setattr(sqlite, "RECHECK_SECONDS", 600)
+    records = sqlite_records
+    records.create(new_record())
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    answers = []
+    waiter = threading.Thread(target=lambda: answers.append(records.wait_finished(ID, 600)), daemon=True)
+    waiter.start()
+    waiter.join(0.2)
+    records.finish(ID, "NO_TEXT", ARN + "-1", completed_at=3.0)
+    waiter.join(60)
+    assert not waiter.is_alive() and answers[0].status is Status.NO_TEXT
+
+
 @pytest.fixture
 def sqlite_records(tmp_path):
     store = SqliteRecordStore(tmp_path / "r.db")

@@ -28,3 +28,10 @@ def test_the_final_steps_are_steps_the_api_names():
     named = {step(Record("a" * 64, Status.PROCESSING, "uploads/a.png", "image/png", 0.0, **fields))
              for fields in ({}, {"ocr_key": "o"}, {"ocr_key": "o", "text_key": "t"})}
     assert set(bench.FINAL_STEPS) <= named
+
+
+def test_the_bench_asks_the_server_to_wait_for_the_page_and_polls_only_a_server_that_does_not():
+    assert bench.result_path("a" * 64, 20.0) == f"/result/{'a' * 64}?wait=20"
+    assert bench.result_path("a" * 64, 0) == f"/result/{'a' * 64}"
+    assert bench.waited(20.0, 20.0) and not bench.waited(0.003, 20.0)  # a 503 at once: poll as before
+    assert not bench.waited(5.0, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import fields
 from decimal import Decimal
 
@@ -47,6 +48,8 @@ def _unfinished() -> Attr:
 
 
 class DynamoRecordStore:
+    POLL_SECONDS = 0.25  # a strongly consistent read of one item: half a read unit each
+
     def __init__(self, table_name: str, resource=None):
         self._table = (resource or boto3.resource("dynamodb")).Table(table_name)
         self._conditional_failed = self._table.meta.client.exceptions.ConditionalCheckFailedException
@@ -61,6 +64,16 @@ class DynamoRecordStore:
     def get(self, record_id: str) -> Record | None:
         item = self._table.get_item(Key={"id": record_id}, ConsistentRead=True).get("Item")
         return Record.from_item(_from_dynamo(item)) if item else None
+
+    def wait_finished(self, record_id: str, timeout: float) -> Record | None:
+        """DynamoDB tells no one of a write: read again every ``POLL_SECONDS`` until the deadline."""
+        deadline = time.monotonic() + timeout
+        while True:
+            record = self.get(record_id)
+            left = deadline - time.monotonic()
+            if record is None or record.finished or left <= 0:
+                return record
+            time.sleep(min(left, self.POLL_SECONDS))
 
     def _update(self, record_id: str, changes: dict, condition) -> Record:
         """Set (or, for None, remove) only the changed attributes, so concurrent

@@ -28,6 +28,11 @@ class RecordStore(Protocol):
 
     def get(self, record_id: str) -> Record | None: ...
 
+    def wait_finished(self, record_id: str, timeout: float) -> Record | None:
+        """The record once it is finished (COMPLETE, NO_TEXT, FAILED), or as it stands after
+        ``timeout`` seconds; None when there is no such record. Answers as soon as the
+        outcome is written, not at the next poll (a long poll: ``GET /result/{id}?wait=``)."""
+
     def update(self, record_id: str, **changes) -> Record:
         """Set fields (none of GUARDED_FIELDS) on an existing record and return it as stored."""
 

@@ -19,6 +19,7 @@ import json
 import queue
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +70,9 @@ _ADDED_COLUMNS = [
 # The start-up check reads only the unsettled notices, not the whole ledger.
 _INDEXES = ["CREATE INDEX IF NOT EXISTS notices_unsettled ON notices (settled, at)"]
 _FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+# A waiting reader looks again this often even unwoken: another process (``storytime read``
+# on the same folder) may have written the outcome.
+RECHECK_SECONDS = 1.0
 
 
 class SqliteRecordStore:
@@ -90,6 +94,7 @@ class SqliteRecordStore:
         for statement in _INDEXES:
             self._db.execute(statement)
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._outcomes = threading.Condition()  # notified when an outcome is written here
         self._pool_lock = threading.Lock()  # not the write lock: a reader never waits for a write
         self._closed = False
 
@@ -174,6 +179,16 @@ class SqliteRecordStore:
         rows = self._select("SELECT item FROM records WHERE id = ?", (record_id,))
         return Record.from_item(json.loads(rows[0][0])) if rows else None
 
+    def wait_finished(self, record_id: str, timeout: float) -> Record | None:
+        deadline = time.monotonic() + timeout
+        with self._outcomes:  # held while reading: an outcome written meanwhile wakes the wait below
+            while True:
+                record = self.get(record_id)
+                left = deadline - time.monotonic()
+                if record is None or record.finished or left <= 0:
+                    return record
+                self._outcomes.wait(min(left, RECHECK_SECONDS))
+
     def update(self, record_id: str, **changes) -> Record:
         if GUARDED_FIELDS & set(changes):
             raise TypeError(f"only conditional writes change {sorted(GUARDED_FIELDS & set(changes))}")
@@ -205,7 +220,9 @@ class SqliteRecordStore:
                 return None
             finished = current.with_changes(status=status, execution_arn=execution_arn, **changes)
             self._write(finished, insert=False)
-            return finished
+        with self._outcomes:  # committed: whoever waits for this page reads it now
+            self._outcomes.notify_all()
+        return finished
 
     def add_recipient(self, record_id: str, address: str, limit: int) -> Record | None:
         seen = self.get(record_id)  # nothing new to record: answered without the write lock

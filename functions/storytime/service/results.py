@@ -8,7 +8,7 @@ from storytime.core.notices import failure_status, result_link, result_view, ste
 from storytime.core.records import Record, Status
 from storytime.errors import MalformedId, NotFound
 from storytime.service.answers import Answer
-from storytime.service.attempts import redrive_if_stuck, storage_low
+from storytime.service.attempts import is_stuck, redrive_if_stuck, storage_low
 from storytime.service.deps import Deps
 
 
@@ -49,8 +49,12 @@ def pending_answer(deps: Deps, record: Record) -> Answer:
     return Answer(503, body, {"Retry-After": str(retry_after)})
 
 
-def retrieve(deps: Deps, record_id: str) -> Answer:
+def retrieve(deps: Deps, record_id: str, wait: float = 0.0) -> Answer:
+    """``wait``: seconds to wait for an unfinished page's outcome before answering 503 (a long
+    poll: the answer comes as the outcome is written). A stuck page is started again at once."""
     record = load(deps, record_id)
+    if wait > 0 and not record.finished and not is_stuck(deps, record):
+        record = deps.records.wait_finished(record.id, wait) or record
     if record.finished:
         return final_answer(deps, record)
     return pending_answer(deps, record)
