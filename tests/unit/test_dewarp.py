@@ -90,10 +90,10 @@ def test_a_flat_page_and_a_korean_page_import_no_optimiser_and_no_command_line()
     page-dewarp's command line (its package __init__) nor scipy (0.4 s of a
     cold reader's CPU); a curved page's fit imports scipy's optimiser."""
     code = ("import sys; from PIL import Image; from storytime.ocr import dewarp, second_look; "
-            "from storytime.ocr.tesseract import _Word; "
+            "from storytime.ocr.reading import Word; "
             f"image = Image.open({str(FIXTURES / 'tesseract_phototest.png')!r}).convert('L'); "
             "assert dewarp.flatten_if_curved(image) is None; "
-            "lines = [[_Word('가나', 95, 10 + 150 * i, 10 + 40 * j, 50, 30) for i in range(4)] for j in range(3)]; "
+            "lines = [[Word('가나', 95, 10 + 150 * i, 10 + 40 * j, 50, 30) for i in range(4)] for j in range(3)]; "
             "second_look.find_targets(lines, image, 30.0); "
             "print(sorted(m for m in sys.modules "
             "if m.startswith(('scipy', 'page_dewarp.__main__', 'page_dewarp.cli'))))")

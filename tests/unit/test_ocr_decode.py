@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from storytime.ocr.reading import Frame, Line, Reading, Word
 from storytime.ocr.scale import TARGET, fitted_size, glance, shrunk, shrunk_from, survey_copy
 from storytime.ocr.script import HANGUL, LATIN, Guess, Survey
-from storytime.ocr.tesseract import TesseractDetectText, _Frame, _Line, _Reading, _Word
+from storytime.ocr.tesseract import TesseractDetectText
 
 PHONE = (4032, 3024)       # a 12 MP phone photo as decoded
 FITTED = (2400, 1800)      # the same at max_side
@@ -52,8 +53,8 @@ class Planned(TesseractDetectText):
     def _read_page(self, image, language, found):
         self.pages.append(image.size)
         height = self.found if self.found is not None else TARGET
-        words = [_Word(f"w{i}", 90, 10 + 100 * i, 10, 80, height) for i in range(5)]
-        return _Reading([_Line(words)], image.width, image.height, 3, frame=_Frame(0, 0.0, image.size, image.size))
+        words = [Word(f"w{i}", 90, 10 + 100 * i, 10, 80, height) for i in range(5)]
+        return Reading([Line(words)], image.width, image.height, 3, frame=Frame(0, 0.0, image.size, image.size))
 
 
 def grey(size: tuple[int, int]) -> Image.Image:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from storytime.ocr.reading import Frame, Line, Reading, Word
 from storytime.ocr.scale import BIG, MIN_SIDE, TARGET, shrunk, working_scale
-from storytime.ocr.tesseract import TesseractDetectText, _Frame, _Line, _Reading, _Word
+from storytime.ocr.tesseract import TesseractDetectText
 
 PHONE = (1800, 2400)      # a 12 MP phone photo as the engine holds it (max_side 2400)
 
@@ -51,9 +52,9 @@ def test_shrunk_keeps_the_aspect_and_leaves_a_scale_of_one_alone():
     assert small.mode == "L"
 
 
-def words_of_height(height: float, size: tuple[int, int], upright: tuple[int, int] | None = None) -> _Reading:
-    words = [_Word(f"word{i}", 90, 10 + 100 * i, 10, 80, height) for i in range(5)]
-    return _Reading([_Line(words)], size[0], size[1], 3, frame=_Frame(0, 0.0, upright or size, upright or size))
+def words_of_height(height: float, size: tuple[int, int], upright: tuple[int, int] | None = None) -> Reading:
+    words = [Word(f"word{i}", 90, 10 + 100 * i, 10, 80, height) for i in range(5)]
+    return Reading([Line(words)], size[0], size[1], 3, frame=Frame(0, 0.0, upright or size, upright or size))
 
 
 @pytest.mark.parametrize(("found", "planned", "kept"), [(32, 32, True), (40, 32, True), (20, 32, True),
@@ -68,5 +69,5 @@ def test_a_shrunk_reading_enlarged_after_the_read_is_judged_at_the_shrunk_scale(
 
 
 def test_a_shrunk_reading_with_no_words_is_not_kept():
-    assert not TesseractDetectText._as_measured(_Reading([], 900, 1200, 3, frame=_Frame(0, 0.0, (900, 1200),
+    assert not TesseractDetectText._as_measured(Reading([], 900, 1200, 3, frame=Frame(0, 0.0, (900, 1200),
                                                                                         (900, 1200))), 32)

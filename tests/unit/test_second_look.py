@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from storytime.ocr.reading import Word
 from storytime.ocr.second_look import ACCEPT, FOUND, find_targets, pieces_within, second_look
-from storytime.ocr.tesseract import _Word
 
 HEIGHT = 30
 
 
-def word(text: str, conf: float, left: float, top: float = 100, width: float = 60, parts: tuple = ()) -> _Word:
-    return _Word(text, conf, left, top, width, HEIGHT, parts)
+def word(text: str, conf: float, left: float, top: float = 100, width: float = 60, parts: tuple = ()) -> Word:
+    return Word(text, conf, left, top, width, HEIGHT, parts)
 
 
 def page(*inked: tuple[int, int]) -> Image.Image:
@@ -25,11 +25,11 @@ def page(*inked: tuple[int, int]) -> Image.Image:
     return image
 
 
-def body_line(*extra: _Word) -> list[_Word]:
+def body_line(*extra: Word) -> list[Word]:
     return [word("가나", 95, 40), word("다라", 95, 120), word("마바", 95, 200), *extra]
 
 
-def other_lines() -> list[list[_Word]]:
+def other_lines() -> list[list[Word]]:
     return [[word("사아", 95, 40, 20), word("자차", 95, 700, 20)],
             [word("카타", 95, 40, 200), word("파하", 95, 700, 200)]]
 
@@ -41,12 +41,12 @@ class StubReader:
     def __init__(self, answers: dict[str, list[tuple[str, float]]]) -> None:
         self.answers, self.calls = answers, []
 
-    def __call__(self, sheet: Image.Image, languages: str) -> list[list[_Word]]:
+    def __call__(self, sheet: Image.Image, languages: str) -> list[list[Word]]:
         self.calls.append(languages)
         answers = self.answers.get(languages, [])
         # One crop a sheet in these tests: its words side by side on the crop's row.
         top = sheet.height // 2 - HEIGHT // 2
-        return [[_Word(text, conf, 40 + 70 * n, top, 60, HEIGHT) for n, (text, conf) in enumerate(answers)]]
+        return [[Word(text, conf, 40 + 70 * n, top, 60, HEIGHT) for n, (text, conf) in enumerate(answers)]]
 
 
 def test_a_weak_word_is_a_target_and_confident_words_are_not():
@@ -149,7 +149,7 @@ def test_the_pieces_kept_are_painted_over_when_the_rest_is_read_again():
     lines = [body_line(word("[6806호", 30, 280, width=120, parts=(latin, syllable)))] + other_lines()
     seen = []
 
-    def read(sheet: Image.Image, languages: str) -> list[list[_Word]]:
+    def read(sheet: Image.Image, languages: str) -> list[list[Word]]:
         seen.append((languages, sheet.copy()))
         return []
     second_look(lines, page((280, 120)), read, "kor", alternative="eng")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from storytime.ocr.reading import Line, Reading, Word
 from storytime.ocr.script import HANGUL, LATIN, Guess, Survey
-from storytime.ocr.tesseract import TesseractDetectText, _Line, _Reading, _Word
+from storytime.ocr.tesseract import TesseractDetectText
 
 ENGLISH = "the cat sat on the mat and the dog was there when the rain came down on the old town"
 FRENCH = "il était une fois dans les bois une petite fille qui"
@@ -19,16 +20,16 @@ GARBLED = "At Slo] 4 ALE 2izHe Ses Het M2] BSS Pay yo] SOA Sea Tl SU AMS Be A ee
 SIGN = "Sl 2 FH ~ 3"
 
 
-def reading(text: str, conf: float, *, standing: bool = False) -> _Reading:
-    words = [_Word(w, conf, 10 + 60 * i, 10, 10 if standing else 50, 50 if standing else 10)
+def reading(text: str, conf: float, *, standing: bool = False) -> Reading:
+    words = [Word(w, conf, 10 + 60 * i, 10, 10 if standing else 50, 50 if standing else 10)
              for i, w in enumerate(text.split())]
-    return _Reading([_Line(words)], 1000, 1000, 3)
+    return Reading([Line(words)], 1000, 1000, 3)
 
 
 class Scripted(TesseractDetectText):
     """``read`` over scripted runs: (rotation, languages) -> reading; OSD's answer."""
 
-    def __init__(self, pages: dict[tuple[int, str], _Reading], osd=None, guess: Guess | None = None,
+    def __init__(self, pages: dict[tuple[int, str], Reading], osd=None, guess: Guess | None = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.pages, self.osd_answer, self.guess_answer, self.runs = pages, osd, guess, []

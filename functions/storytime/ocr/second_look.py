@@ -29,7 +29,7 @@ So, after the page's reading:
 
 Lines are lists of word objects with ``text``, ``conf``, ``left``, ``top``,
 ``width``, ``height`` (the read image's pixels) and ``parts`` (the engine's
-pieces joined into the word, or empty), as ``ocr.tesseract``'s ``_Word``; new
+pieces joined into the word, or empty), as ``ocr.reading``'s ``Word``; new
 words are made from them with ``dataclasses.replace``. Nothing here knows any
 text: only confidences, boxes, ink and scripts.
 """

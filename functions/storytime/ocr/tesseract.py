@@ -56,16 +56,16 @@ import re
 import statistics
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
 from storytime.core.language import latin_language
 from storytime.errors import UnreadableImage
-from storytime.ocr.dewarp import CURVED, Warp, flatten_if_curved, preload
-from storytime.ocr.frames import rotated, to_original, unrotate_point
+from storytime.ocr.dewarp import CURVED, flatten_if_curved, preload
+from storytime.ocr.frames import rotated, to_original
 from storytime.ocr.light import even_out
 from storytime.ocr.noise import is_rule
+from storytime.ocr.reading import ALNUM, Frame, Line, Reading, Word
 from storytime.ocr.runner import Runner
 from storytime.ocr.scale import (
     AS_MEASURED,
@@ -98,89 +98,13 @@ _TRANSPOSE = {
     270: Image.Transpose.ROTATE_90,
 }
 
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _HANGUL_WORD = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+[.,!?;:'\")\]]*$")
 _HANGUL_START = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-_ALNUM = re.compile(r"\w", re.UNICODE)
 # OSD script names for which Tesseract's orientation vote is not trusted and
 # for which page segmentation mode 3 tends to lose whole lines.
 _CJK_SCRIPTS = {"Hangul", "Korean", "Han", "HanS", "HanT", "Japanese", "Hiragana", "Katakana"}
 # A confident Latin reading in one of these languages is read again with its model.
 _LATIN_MODELS = {"en": "eng", "fr": "fra", "es": "spa", "de": "deu"}
-
-
-@dataclass
-class _Word:
-    text: str
-    conf: float
-    left: float
-    top: float
-    width: float
-    height: float
-    parts: tuple = ()   # the engine's pieces joined into this word (a Korean word's syllables)
-
-
-@dataclass
-class _Line:
-    words: list[_Word] = field(default_factory=list)
-    block: tuple = ()        # Tesseract's (page, block) and (page, block, paragraph)
-    paragraph: tuple = ()
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """How the image Tesseract read was made from the input image: first a
-    clockwise quarter turn (``rotation``), then ``turned.rotate(skew,
-    expand=True)`` (``skew`` counter-clockwise degrees, 0 = not turned), or,
-    for a curved page, flattened instead (``warp``, see ``ocr.dewarp``)."""
-    rotation: int
-    skew: float
-    turned_size: tuple[int, int]     # after the quarter turn
-    upright_size: tuple[int, int]    # after the skew turn (or the flattening)
-    warp: Warp | None = None
-
-    def to_turned(self, x: float, y: float) -> tuple[float, float]:
-        """A pixel point of the upright image -> the same point in the quarter-turned one."""
-        if self.warp is not None:
-            return self.warp.to_source(x, y)
-        return unrotate_point(x, y, self.skew, self.turned_size, self.upright_size)
-
-
-@dataclass
-class _Reading:
-    lines: list[_Line]
-    width: int          # size of the image Tesseract read (upright frame,
-    height: int         # possibly scaled from frame.upright_size)
-    psm: int
-    frame: _Frame | None = None
-    languages: str = ""     # the -l it was read with
-    image: Image.Image | None = field(default=None, repr=False)    # the image read
-
-    @property
-    def words(self) -> list[_Word]:
-        return [w for line in self.lines for w in line.words]
-
-    @property
-    def score(self) -> float:
-        """Mean confidence x word count (= summed confidence) of real words."""
-        return sum(w.conf for w in self.words if _ALNUM.search(w.text))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(" ".join(w.text for w in line.words) for line in self.lines)
-
-    @property
-    def mean_conf(self) -> float:
-        words = self.words
-        return sum(w.conf for w in words) / len(words) if words else 0.0
-
-    @property
-    def hangul_fraction(self) -> float:
-        text = "".join(w.text for w in self.words)
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return 0.0
-        return sum(1 for c in letters if _HANGUL.match(c)) / len(letters)
 
 
 class TesseractDetectText:
@@ -301,7 +225,7 @@ class TesseractDetectText:
         decoded = self._decode(image_bytes)
         return self._response(self._second_look(self._read_decoded(decoded, language)))
 
-    def _read_decoded(self, decoded: Image.Image, language: str | None = None) -> _Reading:
+    def _read_decoded(self, decoded: Image.Image, language: str | None = None) -> Reading:
         """``read`` of an upload as decoded (grey, any size). A page bigger than
         ``max_side`` whose print a glance at a small copy finds big and Latin
         (``ocr.scale.glance``, 5-18 ms) is measured on a cheap copy at
@@ -330,7 +254,7 @@ class TesseractDetectText:
         height = measured.text_height * fitted[0] / small.width
         return self._working_scale(Survey(measured.guess, height), fitted) < 1
 
-    def read(self, image: Image.Image, language: str | None = None) -> _Reading:
+    def read(self, image: Image.Image, language: str | None = None) -> Reading:
         """The page's reading, in as few Tesseract runs as the page allows.
 
         0. Before any run, the image itself is measured (``ocr.script``, a
@@ -373,7 +297,7 @@ class TesseractDetectText:
         return self._read_at(working, measured, image.width, lambda: image, language)
 
     def _read_at(self, working: Image.Image, measured: Survey, full_width: int,
-                 full: Callable[[], Image.Image], language: str | None) -> _Reading:
+                 full: Callable[[], Image.Image], language: str | None) -> Reading:
         """``working`` (shrunk from a ``full_width`` image, the text measured
         ``measured.text_height`` px high there) read; ``full()`` read instead
         when the reading finds its text much smaller than planned."""
@@ -384,14 +308,14 @@ class TesseractDetectText:
             reading = self._read_page(full(), language, measured.guess)
         return reading
 
-    def _read_page(self, image: Image.Image, language: str | None, found: ScriptGuess | None) -> _Reading:
+    def _read_page(self, image: Image.Image, language: str | None, found: ScriptGuess | None) -> Reading:
         """``read`` of ``image`` (at its working scale), the script guessed."""
-        uprights: dict[int, tuple[Image.Image, _Frame]] = {}
+        uprights: dict[int, tuple[Image.Image, Frame]] = {}
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
             return hinted
         found = found if not self.languages else None
-        hangul: dict[int, _Reading] = {}
+        hangul: dict[int, Reading] = {}
         if found is not None and found.script == HANGUL and (found.across or found.rotation is not None):
             turn = found.rotation or 0
             hangul[turn] = self._read_turned(image, turn, 4, self.hangul, uprights)
@@ -402,9 +326,9 @@ class TesseractDetectText:
                                        rescale=False)
             if self._confident(turned):
                 return self._latin_kept(image, turned, found.rotation, uprights)
-        firsts: list[_Reading] = []
+        firsts: list[Reading] = []
 
-        def first() -> _Reading:
+        def first() -> Reading:
             # Not yet read again larger when its text is small: a Korean page's
             # garbled eng words are small and would cost one more read for nothing.
             if not firsts:
@@ -447,11 +371,11 @@ class TesseractDetectText:
         return survey(image)
 
     @staticmethod
-    def _as_measured(reading: _Reading, planned: float) -> bool:
+    def _as_measured(reading: Reading, planned: float) -> bool:
         """The reading of a shrunk image found its text about as high as
         planned (``planned`` pixels of the shrunk image): at least
         ``AS_MEASURED`` of it (measured 0.99-1.27 on the large-print pages)."""
-        heights = [w.height for w in reading.words if w.conf >= 50 and _ALNUM.search(w.text)]
+        heights = [w.height for w in reading.words if w.conf >= 50 and ALNUM.search(w.text)]
         if not heights or reading.frame is None:
             return False
         enlarged = reading.height / reading.frame.upright_size[1]     # by _rescaled
@@ -470,8 +394,8 @@ class TesseractDetectText:
         target = self.working_text_height * (1.0 if latin else HANGUL_TARGET / TARGET)
         return working_scale(measured.text_height, size, target)
 
-    def _latin_kept(self, image: Image.Image, reading: _Reading, rotation: int,
-                    uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading:
+    def _latin_kept(self, image: Image.Image, reading: Reading, rotation: int,
+                    uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading:
         """A confident Latin reading (of the page turned by ``rotation``), or the
         page read again with its own language's model when its words are
         French, Spanish or German."""
@@ -481,7 +405,7 @@ class TesseractDetectText:
         return self._rescaled(reading, uprights[rotation][0])
 
     def _read_hinted(self, image: Image.Image, language: str | None,
-                     uprights: dict[int, tuple[Image.Image, _Frame]]) -> _Reading | None:
+                     uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading | None:
         """The page read with the named language's model, when that reads it well."""
         model = self.hangul if language == "ko" else _LATIN_MODELS.get(language or "")
         if self.languages or model is None:
@@ -492,7 +416,7 @@ class TesseractDetectText:
         reading = self._read_turned(image, 0, languages=model, uprights=uprights)
         return reading if self._confident(reading) else None
 
-    def _second_look(self, reading: _Reading) -> _Reading:
+    def _second_look(self, reading: Reading) -> Reading:
         """A Hangul page's doubtful stretches read again from small crops
         (``ocr.second_look``), its Latin words and numbers with ``latin``."""
         if not self.second_look or reading.image is None or reading.hangul_fraction < 0.5:
@@ -506,17 +430,17 @@ class TesseractDetectText:
         reading.lines = [line for line in reading.lines if line.words]    # a line of dropped words
         return reading
 
-    def _confident(self, reading: _Reading) -> bool:
+    def _confident(self, reading: Reading) -> bool:
         """Enough real words, most of them read with high confidence, on lines
         that run across the image. (Tesseract reads a page on its side too,
         but its boxes then stand upright and their corners are not the
         text's: OSD must say which way the page is turned.)"""
-        confidences = [w.conf for w in reading.words if _ALNUM.search(w.text)]
+        confidences = [w.conf for w in reading.words if ALNUM.search(w.text)]
         return (len(confidences) >= self.confident_words
                 and statistics.median(confidences) >= self.confident_median
                 and not _on_its_side(reading))
 
-    def _hangul_confident(self, reading: _Reading) -> bool:
+    def _hangul_confident(self, reading: Reading) -> bool:
         """A confident reading (see :meth:`_confident`) that is mostly Hangul.
         Measured median word confidence: 93-94 on upright Korean pages read
         with ``kor``, 45-49 on the same pages upside down, 52-64 on Latin pages."""
@@ -564,24 +488,24 @@ class TesseractDetectText:
     def _rotate(image: Image.Image, rotation: int) -> Image.Image:
         return image.transpose(_TRANSPOSE[rotation]) if rotation else image
 
-    def _straighten(self, image: Image.Image, rotation: int) -> tuple[Image.Image, _Frame]:
+    def _straighten(self, image: Image.Image, rotation: int) -> tuple[Image.Image, Frame]:
         """Quarter-turn ``image`` upright, then flatten it if it curves, else
         undo its small skew."""
         turned = self._rotate(image, rotation)
         flat = flatten_if_curved(turned, self.curved) if self.curved is not None else None
         if flat is not None:
             upright, warp = flat
-            return self._light(upright), _Frame(rotation, 0.0, turned.size, upright.size, warp)
+            return self._light(upright), Frame(rotation, 0.0, turned.size, upright.size, warp)
         small = working_copy(turned) if self.max_skew > 0 else turned    # scaled down once, for both
         skew = estimate_skew(small, self.max_skew, self.min_skew) if self.max_skew > 0 else 0.0
         if abs(skew) < max(self.min_skew, 1e-9) or fanned(small, self.max_skew):
-            return self._light(turned), _Frame(rotation, 0.0, turned.size, turned.size)
+            return self._light(turned), Frame(rotation, 0.0, turned.size, turned.size)
         # The corners the turn uncovers take the colour of the image's own
         # border: white corners against a photo's dark background cost the
         # two-column photo the left ends of its first lines (2.7 % CER; raw
         # tesseract, not turned, 0.8 %).
         upright = rotated(turned, skew, _border_grey(turned))
-        return self._light(upright), _Frame(rotation, skew, turned.size, upright.size)
+        return self._light(upright), Frame(rotation, skew, turned.size, upright.size)
 
     def _light(self, upright: Image.Image) -> Image.Image:
         """Paper lit unevenly evened out (``ocr.light``), when measured so."""
@@ -589,8 +513,8 @@ class TesseractDetectText:
 
     def _read_turned(self, image: Image.Image, rotation: int, psm: int | None = None,
                      languages: str | None = None,
-                     uprights: dict[int, tuple[Image.Image, _Frame]] | None = None,
-                     rescale: bool = True) -> _Reading:
+                     uprights: dict[int, tuple[Image.Image, Frame]] | None = None,
+                     rescale: bool = True) -> Reading:
         """Read ``image`` turned by ``rotation``; ``uprights`` keeps each
         turned and straightened image for the next read of the same page."""
         uprights = {} if uprights is None else uprights
@@ -605,7 +529,7 @@ class TesseractDetectText:
         """(rotation, confidence, script), or None: OSD has no opinion (too few characters)."""
         return self.runner.osd(image, self.osd_characters)
 
-    def _read(self, upright: Image.Image, psm: int | None, languages: str, rescale: bool = True) -> _Reading:
+    def _read(self, upright: Image.Image, psm: int | None, languages: str, rescale: bool = True) -> Reading:
         """OCR an upright page; pick the segmentation mode and scale."""
         reading = self._tesseract(upright, psm or 3, languages)
         if psm is None and reading.hangul_fraction >= 0.3:
@@ -616,11 +540,11 @@ class TesseractDetectText:
                 reading = alternative
         return self._rescaled(reading, upright) if rescale else reading
 
-    def _rescaled(self, reading: _Reading, upright: Image.Image) -> _Reading:
+    def _rescaled(self, reading: Reading, upright: Image.Image) -> Reading:
         """``reading`` of ``upright``, or a reading of it enlarged when its
         text is small and that reads better (once: a reading already of an
         enlarged image is kept)."""
-        heights = [w.height for w in reading.words if w.conf >= 50 and _ALNUM.search(w.text)]
+        heights = [w.height for w in reading.words if w.conf >= 50 and ALNUM.search(w.text)]
         if not heights or (reading.width, reading.height) != upright.size:
             return reading
         height = statistics.median(heights)
@@ -634,20 +558,20 @@ class TesseractDetectText:
                 return alternative
         return reading
 
-    def _tesseract(self, image: Image.Image, psm: int, languages: str) -> _Reading:
+    def _tesseract(self, image: Image.Image, psm: int, languages: str) -> Reading:
         kept = []
         for line in self._lines(image, psm, languages):
             mean = sum(w.conf for w in line.words) / len(line.words)
             floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
-            if mean < floor or not any(_ALNUM.search(w.text) for w in line.words):
+            if mean < floor or not any(ALNUM.search(w.text) for w in line.words):
                 continue
             kept.append(line)
-        return _Reading(kept, image.width, image.height, psm, languages=languages, image=image)
+        return Reading(kept, image.width, image.height, psm, languages=languages, image=image)
 
-    def _lines(self, image: Image.Image, psm: int, languages: str) -> list[_Line]:
+    def _lines(self, image: Image.Image, psm: int, languages: str) -> list[Line]:
         """Tesseract's lines of ``image``, words joined as its text joins them, rules dropped."""
         data, spaced = self._run(image, psm, languages)
-        lines: dict[tuple, _Line] = {}
+        lines: dict[tuple, Line] = {}
         for i, text in enumerate(data["text"]):
             text = (text or "").strip()
             try:
@@ -657,8 +581,8 @@ class TesseractDetectText:
             if not text or conf < 0:
                 continue
             key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            line = lines.setdefault(key, _Line(block=key[:2], paragraph=key[:3]))
-            word = _Word(text, conf, float(data["left"][i]), float(data["top"][i]),
+            line = lines.setdefault(key, Line(block=key[:2], paragraph=key[:3]))
+            word = Word(text, conf, float(data["left"][i]), float(data["top"][i]),
                          float(data["width"][i]), float(data["height"][i]))
             if spaced is not None and line.words and not spaced[i]:
                 line.words[-1] = _joined(line.words[-1], word)   # one word in the engine's own text
@@ -685,7 +609,7 @@ class TesseractDetectText:
         data, text = self.runner.run(image, psm, languages)
         return data, _spaces_before(data["text"], text)
 
-    def _response(self, reading: _Reading) -> dict:
+    def _response(self, reading: Reading) -> dict:
         lines_out: list[dict] = []
         words_out: list[dict] = []
         word_id = sum(1 for _ in reading.lines)
@@ -734,17 +658,17 @@ def _border_grey(image: Image.Image) -> int:
     return 255
 
 
-def _real_words(reading: _Reading) -> int:
-    return sum(1 for w in reading.words if _ALNUM.search(w.text))
+def _real_words(reading: Reading) -> int:
+    return sum(1 for w in reading.words if ALNUM.search(w.text))
 
 
-def _on_its_side(reading: _Reading) -> bool:
+def _on_its_side(reading: Reading) -> bool:
     """Most longer words' boxes stand upright: the page is turned a quarter."""
     long_words = [w for w in reading.words if len(w.text) >= 3]
     return sum(1 for w in long_words if w.height > w.width) * 2 > len(long_words)
 
 
-def _at_edge(line: _Line, size: tuple[int, int]) -> bool:
+def _at_edge(line: Line, size: tuple[int, int]) -> bool:
     """The line touches the image's border (within EDGE of its size)."""
     width, height = size
     left = min(w.left for w in line.words)
@@ -776,16 +700,16 @@ def _spaces_before(words: list, text: str) -> list[bool] | None:
     return out
 
 
-def _joined(first: _Word, second: _Word) -> _Word:
+def _joined(first: Word, second: Word) -> Word:
     left, top = min(first.left, second.left), min(first.top, second.top)
     right = max(first.left + first.width, second.left + second.width)
     bottom = max(first.top + first.height, second.top + second.height)
     n1, n2 = len(first.text), len(second.text)
-    return _Word(first.text + second.text, (first.conf * n1 + second.conf * n2) / (n1 + n2),
+    return Word(first.text + second.text, (first.conf * n1 + second.conf * n2) / (n1 + n2),
                  left, top, right - left, bottom - top, (first.parts or (first,)) + (second.parts or (second,)))
 
 
-def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
+def _merge_hangul_fragments(words: list[Word]) -> list[Word]:
     """Undo the spurious spaces Tesseract's Korean model puts between syllables
     (the fallback when the engine's text cannot be aligned with its words).
 
@@ -809,7 +733,7 @@ def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
             right = max(prev.left + prev.width, word.left + word.width)
             bottom = max(prev.top + prev.height, word.top + word.height)
             n_prev, n_word = len(prev.text), len(word.text)
-            out[-1] = _Word(prev.text + word.text,
+            out[-1] = Word(prev.text + word.text,
                             (prev.conf * n_prev + word.conf * n_word) / (n_prev + n_word),
                             left, top, right - left, bottom - top)
         else:
@@ -817,7 +741,7 @@ def _merge_hangul_fragments(words: list[_Word]) -> list[_Word]:
     return out
 
 
-def _geometry(left: float, top: float, right: float, bottom: float, reading: _Reading) -> dict:
+def _geometry(left: float, top: float, right: float, bottom: float, reading: Reading) -> dict:
     """Box in the frame Tesseract read -> Rekognition geometry in the input frame."""
     frame = reading.frame
     assert frame is not None
