@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
+from storytime.ocr.detections import detections
 from storytime.ocr.script import survey
 from storytime.ocr.tesseract import TesseractDetectText
 
@@ -162,7 +163,7 @@ def test_a_big_photo_read_from_its_decoded_size_reads_as_one_fitted_first(name):
     truth = "\n".join(lines)
     direct, fitted = SizedEngine(), SizedEngine()
     at_direct = direct(data)
-    at_fitted = fitted._response(fitted._second_look(fitted.read(fitted._open(data))))
+    at_fitted = detections(fitted._second_look(fitted.read(fitted._open(data))))
     assert len(direct.pages) == len(fitted.pages) == 1
     assert max(abs(a - b) for a, b in zip(direct.pages[0], fitted.pages[0])) <= 2
     ours, theirs = (cer(truth, read_page(r["TextDetections"])) for r in (at_direct, at_fitted))

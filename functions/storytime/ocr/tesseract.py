@@ -60,8 +60,9 @@ from PIL import Image, UnidentifiedImageError
 
 from storytime.core.language import latin_language
 from storytime.errors import UnreadableImage
+from storytime.ocr.detections import detections
 from storytime.ocr.dewarp import CURVED, flatten_if_curved, preload
-from storytime.ocr.frames import rotated, to_original
+from storytime.ocr.frames import rotated
 from storytime.ocr.light import even_out
 from storytime.ocr.reading import ALNUM, Frame, Line, Reading
 from storytime.ocr.runner import Runner
@@ -82,7 +83,6 @@ from storytime.ocr.second_look import second_look
 from storytime.ocr.skew import estimate_skew, fanned, working_copy
 from storytime.ocr.tsv_lines import spaces_before, tsv_lines
 
-TEXT_MODEL_VERSION = "3.0"
 # A line this close to the image's border (fraction of its size) is held to
 # min_edge_line_confidence: the edge of a table or a page read as "AAA AAA".
 EDGE = 0.02
@@ -217,7 +217,7 @@ class TesseractDetectText:
         """``language``: the page's language as its uploader named it ("ko",
         "en", "fr", "es", "de"), read with first; None finds it out."""
         decoded = self._decode(image_bytes)
-        return self._response(self._second_look(self._read_decoded(decoded, language)))
+        return detections(self._second_look(self._read_decoded(decoded, language)))
 
     def _read_decoded(self, decoded: Image.Image, language: str | None = None) -> Reading:
         """``read`` of an upload as decoded (grey, any size). A page bigger than
@@ -578,39 +578,6 @@ class TesseractDetectText:
         data, text = self.runner.run(image, psm, languages)
         return data, spaces_before(data["text"], text)
 
-    def _response(self, reading: Reading) -> dict:
-        lines_out: list[dict] = []
-        words_out: list[dict] = []
-        word_id = sum(1 for _ in reading.lines)
-        blocks: dict[tuple, int] = {}
-        paragraphs: dict[tuple, int] = {}
-        for line_id, line in enumerate(reading.lines):
-            left = min(w.left for w in line.words)
-            top = min(w.top for w in line.words)
-            right = max(w.left + w.width for w in line.words)
-            bottom = max(w.top + w.height for w in line.words)
-            lines_out.append({
-                "DetectedText": " ".join(w.text for w in line.words),
-                "Type": "LINE",
-                "Id": line_id,
-                "Confidence": sum(w.conf for w in line.words) / len(line.words),
-                "Geometry": _geometry(left, top, right, bottom, reading),
-                "BlockId": blocks.setdefault(line.block, len(blocks)),
-                "ParagraphId": paragraphs.setdefault(line.paragraph, len(paragraphs)),
-            })
-            for word in line.words:
-                words_out.append({
-                    "DetectedText": word.text,
-                    "Type": "WORD",
-                    "Id": word_id,
-                    "ParentId": line_id,
-                    "Confidence": float(word.conf),
-                    "Geometry": _geometry(word.left, word.top, word.left + word.width,
-                                          word.top + word.height, reading),
-                })
-                word_id += 1
-        return {"TextDetections": lines_out + words_out, "TextModelVersion": TEXT_MODEL_VERSION}
-
 
 def _border_grey(image: Image.Image) -> int:
     """Median grey of a greyscale image's outermost pixels (its background
@@ -646,24 +613,3 @@ def _at_edge(line: Line, size: tuple[int, int]) -> bool:
     bottom = max(w.top + w.height for w in line.words)
     return (left < EDGE * width or top < EDGE * height
             or right > (1 - EDGE) * width or bottom > (1 - EDGE) * height)
-
-
-def _geometry(left: float, top: float, right: float, bottom: float, reading: Reading) -> dict:
-    """Box in the frame Tesseract read -> Rekognition geometry in the input frame."""
-    frame = reading.frame
-    assert frame is not None
-    sx = frame.upright_size[0] / reading.width      # the read image may be scaled
-    sy = frame.upright_size[1] / reading.height
-    tw, th = frame.turned_size
-    points = []
-    for x, y in ((left, top), (right, top), (right, bottom), (left, bottom)):   # text order
-        x, y = frame.to_turned(x * sx, y * sy)
-        u, v = to_original(x / tw, y / th, frame.rotation)
-        points.append((min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0)))
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    return {
-        "BoundingBox": {"Width": max(xs) - min(xs), "Height": max(ys) - min(ys),
-                        "Left": min(xs), "Top": min(ys)},
-        "Polygon": [{"X": x, "Y": y} for x, y in points],
-    }
