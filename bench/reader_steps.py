@@ -27,18 +27,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import storytime.ocr.preparation as preparation  # noqa: E402
 import storytime.ocr.runner_cli as runner_cli  # noqa: E402
 import storytime.ocr.tesseract as tesseract  # noqa: E402
+import storytime.ocr.working_size as working_size  # noqa: E402
 from storytime.core.images import prepare_upload  # noqa: E402
 from storytime.core.reading import read_page  # noqa: E402
 
 from bench.quality import IMAGE_SUFFIXES, warm_up  # noqa: E402
 
-# Module-level names tesseract.py calls (wrapped where it looks them up) and
-# the engine's own methods; "tesseract" is the child processes.
-FUNCTIONS = ["flatten_if_curved", "working_copy", "estimate_skew", "fanned", "rotated", "even_out",
-             "script_guess", "survey", "shrunk", "second_look", "_image_file", "_spaces_before", "_border_grey"]
-METHODS = ["_open", "_lines", "_response", "_rescaled", "_tesseract"]
+# Module-level names the engine's modules call: step -> (the module that looks
+# it up, where it is wrapped; its name there), and the engine's own methods;
+# "tesseract" is the child processes.
+FUNCTIONS = {name: (preparation, name) for name in ("flatten_if_curved", "working_copy", "estimate_skew",
+                                                      "fanned", "rotated", "even_out")}
+FUNCTIONS.update({"survey": (working_size, "survey"),
+                  "shrunk": (working_size, "shrunk"), "second_look": (tesseract, "second_look"),
+                  "_image_file": (runner_cli, "image_file"), "_spaces_before": (tesseract, "spaces_before"),
+                  "_border_grey": (preparation, "border_grey"), "_response": (tesseract, "detections")})
+METHODS = ["_open", "_lines", "_rescaled", "_tesseract"]
 STEPS = ["open", "script_guess", "survey", "shrunk", "flatten_if_curved", "working_copy", "estimate_skew",
          "fanned", "rotated",
          "_border_grey", "even_out", "_image_file", "tesseract", "_lines", "_spaces_before", "_tesseract",
@@ -108,12 +115,12 @@ class Timers:
 
 
 def instrument(timers: Timers) -> None:
-    for name in FUNCTIONS:
+    for name, (module, attribute) in FUNCTIONS.items():
         if name == "_image_file":   # the program runner's TIFF file (runner_cli.image_file)
             runner_cli.image_file = timers.wrap_context(name, runner_cli.image_file)
             continue
-        if hasattr(tesseract, name):        # the code moves: a step gone is left out
-            setattr(tesseract, name, timers.wrap(name, getattr(tesseract, name)))
+        if hasattr(module, attribute):        # the code moves: a step gone is left out
+            setattr(module, attribute, timers.wrap(name, getattr(module, attribute)))
     cls = tesseract.TesseractDetectText
     for name in METHODS:
         setattr(cls, name, timers.wrap("open" if name == "_open" else name, getattr(cls, name)))
