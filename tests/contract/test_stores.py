@@ -287,6 +287,12 @@ def test_objects_put_get_exists_delete(objects):
         objects.get("text/a.txt")
 
 
+def test_objects_persist_what_was_written(objects):
+    objects.put("text/a.txt", b"words", "text/plain")
+    objects.persist(["text/a.txt"])
+    assert objects.get("text/a.txt") == b"words"
+
+
 def test_updates_of_different_fields_do_not_overwrite_each_other(sqlite_records):
     """ExtractText writing text_key while the API records an execution ARN: both stay (real concurrency)."""
     records = sqlite_records

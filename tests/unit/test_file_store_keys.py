@@ -35,9 +35,10 @@ def test_only_transient_objects_skip_the_fsyncs(tmp_path, monkeypatch):
     assert len(synced) == 2 and store.get(text_key("a" * 64)) == b"words"  # the file, then its folder
 
 
-def test_the_runtime_fsyncs_all_but_speech_parts_and_ocr_output(tmp_path, monkeypatch):
-    # The upload, the text, the MP3 and its timings are what records and answers point at for good;
-    # speech parts and OCR output are made again when lost (LoadProgress checks OCR output first).
+def test_the_runtime_fsyncs_all_but_speech_parts_ocr_output_and_text(tmp_path, monkeypatch):
+    # The upload, the MP3 and its timings are what records and answers point at for good; speech
+    # parts, OCR output and text are made again when lost (LoadProgress checks OCR output and text
+    # first), and the text is made durable with the page's last write (persist).
     import os
 
     from storytime.core.records import audio_key, image_key, ocr_key, speech_part_prefix, text_key, timings_key
@@ -48,9 +49,14 @@ def test_the_runtime_fsyncs_all_but_speech_parts_and_ocr_output(tmp_path, monkey
     monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
     store = FileObjectStore(tmp_path / "objects", transient_prefixes=TRANSIENT)
     page = "b" * 64
-    for key in (f"{speech_part_prefix(page, 0)}t.mp3", ocr_key(page)):
+    for key in (f"{speech_part_prefix(page, 0)}t.mp3", ocr_key(page), text_key(page)):
         store.put(key, b"{}", "application/json")
     assert synced == []
-    for n, key in enumerate((image_key(page, "png"), text_key(page), audio_key(page), timings_key(page)), 1):
+    for n, key in enumerate((image_key(page, "png"), audio_key(page), timings_key(page)), 1):
         store.put(key, b"{}", "application/octet-stream")
         assert len(synced) == 2 * n, key
+    synced.clear()
+    store.persist([text_key(page), audio_key(page)])
+    assert len(synced) == 2  # the text and its folder; the MP3 was durable already
+    with pytest.raises(StoredDataMissing):
+        store.persist([text_key("c" * 64)])

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from storytime.core.records import Record, Status
+from storytime.core.records import Record, Status, text_key
 from storytime.errors import EngineError
 from storytime.local import aws_bridge
 from storytime.local.aws_bridge import ServiceError, streaming
@@ -166,6 +166,50 @@ def test_ocr_output_a_power_cut_lost_or_cut_short_is_read_again_on_resume(runtim
     finished = runtime.records.get(record.id)
     assert finished.status == "COMPLETE" and finished.ocr_key == f"ocr/{record.id}.json"
     assert json.loads(runtime.objects.get(finished.ocr_key))["TextDetections"]
+
+
+@pytest.mark.parametrize("left", [None, b"", b"A stored pa"])
+def test_text_a_power_cut_lost_or_cut_short_is_found_again_on_resume(runtime, engines, left):
+    # The text is stored without an fsync until the page's last write: after a power cut the record
+    # may name it while the file is missing, empty or cut short. The resume extracts it again from
+    # the OCR output instead of speaking what is left.
+    from tests.fakes import detect_text_response
+
+    runtime.objects.put("ocr/y.json", json.dumps(detect_text_response(["A stored page."])).encode(), "x")
+    if left is not None:
+        runtime.objects.put("text/y.txt", left, "text/plain")
+    record = put_page(runtime, 3, ocr_key="ocr/y.json", text_key="text/y.txt", characters=14, language="en")
+    retrieve(runtime.deps, record.id)
+    resumed = runtime.records.get(record.id)
+    runtime.workflow.wait(resumed.execution_arn)
+    states = entered(runtime.workflow.history(resumed.execution_arn))
+    assert "ReadPage" not in states and "ExtractText" in states and engines.ocr.calls == 0
+    finished = runtime.records.get(record.id)
+    assert finished.status == "COMPLETE" and runtime.objects.get(finished.text_key) == b"A stored page."
+    assert engines.speech.calls == [("A stored page.", "en-us")]
+
+
+def test_a_whole_stored_text_is_spoken_on_resume_without_extracting_it_again(runtime, engines):
+    key = text_key("4" * 64)  # where ExtractText puts it
+    runtime.objects.put(key, b"A stored page.", "text/plain")
+    record = put_page(runtime, 4, text_key=key, characters=14, language="en")
+    retrieve(runtime.deps, record.id)
+    resumed = runtime.records.get(record.id)
+    runtime.workflow.wait(resumed.execution_arn)
+    states = entered(runtime.workflow.history(resumed.execution_arn))
+    assert "ExtractText" not in states and runtime.records.get(record.id).status == "COMPLETE"
+
+
+@pytest.mark.parametrize("lines", [["Once upon a time."], []])
+def test_the_text_is_made_durable_before_the_page_is_finished(runtime, engines, monkeypatch, lines):
+    import os
+
+    engines.ocr.lines = lines
+    synced, real_fsync = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    _, record, _ = run_page(runtime, page_photo(18))
+    assert record.status == ("COMPLETE" if lines else "NO_TEXT")
+    assert str(runtime.objects.path(record.text_key)) in synced
 
 
 def test_text_too_long_is_final_at_once_under_its_class_name(tmp_path, engines):

@@ -111,8 +111,14 @@ def ocr_key(content_id: str) -> str:
     return f"{OCR_OUTPUT}{content_id}.json"
 
 
+# A page's text: written by ExtractText, made durable by the page's last write (JoinAudio's, or
+# ExtractText's own when there is nothing to speak), so a store may write it less durably first
+# (LoadProgress checks it before a resume trusts it).
+TEXT = "text/"
+
+
 def text_key(content_id: str) -> str:
-    return f"text/{content_id}.txt"
+    return f"{TEXT}{content_id}.txt"
 
 
 def audio_key(content_id: str) -> str:

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from storytime.core.records import OCR_OUTPUT, SPEECH_PARTS, Status
+from storytime.core.records import OCR_OUTPUT, SPEECH_PARTS, TEXT, Status
 from storytime.errors import InsufficientStorage
 from storytime.functions import ENGINE_FUNCTIONS, FUNCTIONS, load_handler
 from storytime.local import aws_bridge, moto_patch
@@ -47,8 +47,9 @@ SENDER = "storytime@localhost"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/storytime-workflow"
 # The services the ASL's Tasks call (lambda:invoke, aws-sdk:rekognition/polly/sesv2, sns:publish).
 TASK_SERVICES = ("lambda", "rekognition", "polly", "sesv2", "sns")
-# Objects written without an fsync: what the workflow makes again when it is lost (FileObjectStore).
-TRANSIENT = (SPEECH_PARTS, OCR_OUTPUT)
+# Objects written without an fsync: what the workflow makes again when it is lost (FileObjectStore);
+# the text is fsynced with the page's last write (JoinAudio), off the page's path in between.
+TRANSIENT = (SPEECH_PARTS, OCR_OUTPUT, TEXT)
 
 
 @dataclass

@@ -54,8 +54,9 @@ def _write(path: Path, data: bytes, sync: bool) -> None:
 class FileObjectStore:
     """``transient_prefixes``: objects under them are not fsynced (two fsyncs, 3-20 ms each on a
     busy disk). Only for what the workflow makes again when it is lost: the speech parts between
-    SpeakParts and JoinAudio (no record points at them), and the OCR output, which a resume uses
-    only once LoadProgress has read it whole (after a power cut it may be empty or missing)."""
+    SpeakParts and JoinAudio (no record points at them), the OCR output and the text, which a
+    resume uses only once LoadProgress has read them whole (after a power cut they may be empty or
+    missing); the text is made durable (``persist``) with the page's last write."""
 
     def __init__(self, root: Path, transient_prefixes: tuple[str, ...] = ()):
         self.root = Path(root)
@@ -89,6 +90,28 @@ class FileObjectStore:
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def persist(self, keys: list[str]) -> None:
+        """fsync each file written transiently, then the folders that name them."""
+        paths = []
+        for key in keys:
+            path = self.path(key)
+            if not path.is_file():
+                raise StoredDataMissing(f"No stored object {key!r}.")
+            if not key.startswith(self.transient_prefixes):
+                continue  # written durably already
+            paths.append(path)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for folder in {path.parent for path in paths}:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

@@ -13,6 +13,10 @@ class ObjectStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def persist(self, keys: list[str]) -> None:
+        """Make objects a store wrote less durably (see ``FileObjectStore``) as durable as any other,
+        before something that lasts points at them; a no-op where every write is durable (S3)."""
+
     def delete(self, key: str) -> None: ...
 
     def upload_url(self, key: str, expires_at: int, size: int | None = None) -> str:

@@ -32,6 +32,9 @@ class S3ObjectStore:
                 return False
             raise
 
+    def persist(self, keys: list[str]) -> None:
+        """Every S3 write is durable already: nothing to do, and no call (JoinAudio may not read text/)."""
+
     def delete(self, key: str) -> None:
         self._s3.delete_object(Bucket=self.bucket, Key=key)
 

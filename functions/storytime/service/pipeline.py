@@ -48,13 +48,23 @@ def load_progress(deps: Deps, page_id: str, recipient: str | None) -> dict:
     elif record.failures >= 1 + deps.settings.max_redrives:
         raise AttemptsExhausted(f"{record.failures} attempts of this page were lost; "
                                 f"{1 + deps.settings.max_redrives} are allowed")
-    elif record.text_key:
+    elif record.text_key and _whole_text(deps, record):
         progress["stage"] = "TEXT"
     elif record.ocr_key and _whole_detections(deps, record.ocr_key):
         progress["stage"] = "OCR"
     else:
         progress["ocrKey"] = None  # never read, or lost: the page is read again
     return progress
+
+
+def _whole_text(deps: Deps, record) -> bool:
+    """The stored text as ExtractText wrote it: like the OCR output it is written without an fsync
+    where the store allows, and made durable only with the page's last write."""
+    try:
+        text = deps.objects.get(record.text_key).decode("utf-8")
+    except (StoredDataMissing, UnicodeDecodeError):
+        return False
+    return len(text) == record.characters or (record.characters == 0 and not speakable(text))
 
 
 def _whole_detections(deps: Deps, key: str) -> bool:
@@ -110,6 +120,8 @@ def extract_text(deps: Deps, page_id: str, page: dict) -> dict:
     characters = len(text) if speakable(text) else 0
     key = text_key(page_id)
     deps.objects.put(key, text.encode("utf-8"), "text/plain; charset=utf-8")
+    if not characters:  # nothing to speak: no later write makes it durable
+        deps.objects.persist([key])
     deps.records.update(page_id, text_key=key, characters=characters, language=language)
     return {"stage": "TEXT", "textKey": key, "language": language, "characters": characters, "shortfall": None}
 
@@ -164,9 +176,11 @@ def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
     if timings is not None:
         writes.append((timings_key(page_id), json.dumps(timings, ensure_ascii=False).encode("utf-8"),
                        "application/json"))
-    # Both at once: a durable write waits mostly for the disk, and two waits share its flushes.
-    with ThreadPoolExecutor(1) as pool:
+    # All at once: a durable write waits mostly for the disk, and the waits share its flushes. The
+    # text, written without an fsync where the store allows, is made durable with them.
+    with ThreadPoolExecutor(len(writes)) as pool:
         others = [pool.submit(deps.objects.put, *write) for write in writes[1:]]
+        others.append(pool.submit(deps.objects.persist, [text_key(page_id)]))
         deps.objects.put(*writes[0])
         for written in others:
             written.result()
