@@ -88,8 +88,8 @@ class LocalRuntime:
         self._mock.start()
         moto_patch.apply()
         os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-        sfn = boto3.client("stepfunctions", region_name=REGION, aws_access_key_id="local",
-                           aws_secret_access_key="local")
+        sfn = moto_patch.direct_start(boto3.client("stepfunctions", region_name=REGION, aws_access_key_id="local",
+                                                   aws_secret_access_key="local"))
         definition = substitute(definition_path().read_text("utf-8"), {
             "MediaBucket": BUCKET, "NotifyTopicArn": TOPIC_ARN, "SenderAddress": SENDER,
             **{f"{name}FunctionArn": function_arn(name) for name in FUNCTIONS},
