@@ -38,6 +38,8 @@ from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
+from botocore.validate import validate_parameters
+from moto.core.exceptions import JsonRESTError
 from moto.stepfunctions.parser import utils as _utils
 from moto.stepfunctions.parser.asl.component import eval_component as _eval_component
 from moto.stepfunctions.parser.asl.component.common.path import result_path as _result_path
@@ -57,8 +59,6 @@ from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
 from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
-from botocore.validate import validate_parameters
-from moto.core.exceptions import JsonRESTError
 from moto.stepfunctions.responses import get_backend
 
 from storytime.local import aws_bridge
