@@ -6,6 +6,7 @@ pixels) and the profiles' sums by numpy, both imported on first use.
 
 from __future__ import annotations
 
+import math
 import statistics
 
 from PIL import Image, ImageChops, ImageFilter
@@ -47,7 +48,12 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
     coarse_ink = ink.resize((max(1, ink.width // 2), max(1, ink.height // 2)), Image.BOX)
     coarse_ink = coarse_ink.point(lambda v: 255 if v >= 64 else 0)
     limit = int(max_angle)
-    coarse = [(_profile_sharpness(coarse_ink, a), float(a)) for a in range(-limit, limit + 1)]
+    # The whole degrees by projection (see _Projected); the finer steps by
+    # turning the map, as measured: projected there too, 2 of the 16
+    # large-print pages were turned 0.05 degrees otherwise, and one of them
+    # then read 8.5 % CER, not 1.1 %.
+    projected = _Projected(coarse_ink)
+    coarse = [(projected.sharpness(a), float(a)) for a in range(-limit, limit + 1)]
     best = max(coarse)
     if best[0] <= 0 or best[0] < SKEW_MIN_PEAK * statistics.median(s for s, _ in coarse):
         return 0.0
@@ -106,6 +112,40 @@ def _ink_map(image: Image.Image) -> Image.Image | None:
             break
     paper = min_filter(level.point(lambda v: 255 if v > 0.6 * bright else 0), 9)
     return ImageChops.multiply(ink, paper.resize(small.size, Image.NEAREST))
+
+
+class _Projected:
+    """An ink map's profiles by projecting its ink pixels: each pixel's centre
+    turned about the map's centre as ``Image.rotate`` turns it, counted in the
+    row it lands in (those landing outside the map dropped), and the counts
+    made row means as ``row_means`` makes them of a turned map. A turned map's
+    row is not quite its projected pixels (nearest-neighbour sampling takes a
+    few pixels twice or not at all), but the ink is a few per cent of the map:
+    this costs a fifth of turning it."""
+
+    def __init__(self, ink: Image.Image) -> None:
+        import numpy as np
+
+        ys, xs = np.nonzero(np.asarray(ink))
+        self.width, self.height = ink.size
+        self.u = xs + (0.5 - self.width / 2.0)
+        self.v = ys + (0.5 - self.height / 2.0)
+        self.rows = ys
+        self.weight = int(0.5 + (1.0 / self.width) * (1 << 22)) * 255
+
+    def sharpness(self, angle: float) -> int:
+        import numpy as np
+
+        rows = self.rows
+        if angle:
+            radians = -math.radians(angle)     # as Image.rotate: its matrix's coefficients, rounded so
+            cos, sin = round(math.cos(radians), 15), round(math.sin(radians), 15)
+            x = np.floor(cos * self.u - sin * self.v + self.width / 2.0)
+            y = np.floor(sin * self.u + cos * self.v + self.height / 2.0)
+            rows = y[(x >= 0) & (x < self.width) & (y >= 0) & (y < self.height)].astype(np.int64)
+        counts = np.bincount(rows, minlength=self.height)
+        steps = np.diff(np.minimum((counts * self.weight + (1 << 21)) >> 22, 255))
+        return int(steps @ steps)
 
 
 def _profile_sharpness(ink: Image.Image, angle: float) -> int:
