@@ -64,7 +64,8 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
 
     if wrong_way(best[1], 4 * 0.25 + 4 * 0.05):      # the finer steps move it 1.2 degrees at most
         return 0.0
-    best = (_profile_sharpness(ink, best[1]), best[1])
+    fine = _Turned(ink).sharpness
+    best = (fine(best[1]), best[1])
 
     def short(angle: float) -> bool:     # the finest steps (0.2 at most) cannot take it to min_angle
         return abs(angle) + 4 * 0.05 < min_angle - 1e-6
@@ -78,7 +79,7 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
             # It ends under min_angle unless a step out to where it can reach
             # min_angle is sharper than the best so far: those first (on an
             # upright page, 2 of the 8; the answer is the same max either way).
-            far = [(_profile_sharpness(ink, angle), angle) for angle in angles if not short(angle)]
+            far = [(fine(angle), angle) for angle in angles if not short(angle)]
             if not far or max(far) < best:
                 return 0.0
             best = max(best, *far)
@@ -86,7 +87,7 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
         if step == 0.05 and short(centre):
             return 0.0
         for angle in angles:
-            best = max(best, (_profile_sharpness(ink, angle), angle))
+            best = max(best, (fine(angle), angle))
     return round(best[1], 2)
 
 
@@ -156,6 +157,76 @@ def _profile_sharpness(ink: Image.Image, angle: float) -> int:
     turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
     steps = np.diff(row_means(turned))
     return int(steps @ steps)
+
+
+class _Turned:
+    """``_profile_sharpness`` of one ink map at many angles, the same numbers
+    in less time: only the window of the turned map where its ink can land
+    is turned (the rest of it is empty), by ``Image.transform`` with the
+    fixed-point offsets Pillow's nearest-neighbour ``rotate`` uses for that
+    window, so each of its pixels is the one the whole turn gives it. On a
+    page photo the text is 30-60 % of the map."""
+
+    def __init__(self, ink: Image.Image) -> None:
+        self.ink = ink
+        self.box = ink.getbbox()
+        self.weight = int(0.5 + (1.0 / ink.width) * (1 << 22))
+
+    def sharpness(self, angle: float) -> int:
+        import numpy as np
+        from cv2 import CV_32S, REDUCE_SUM, reduce
+
+        if not angle or self.box is None:
+            return _profile_sharpness(self.ink, angle)
+        width, height = self.ink.size
+        matrix = _rotate_matrix(angle, width, height)
+        left, top, right, bottom = self._window(matrix)
+        if right <= left or bottom <= top:
+            return 0
+        fixed = [_fix(matrix[2] + matrix[0] * 0.5 + matrix[1] * 0.5),
+                 _fix(matrix[5] + matrix[3] * 0.5 + matrix[4] * 0.5)]
+        # The window's first pixel's source, as the whole turn reaches it
+        # (its integer steps), given back as the offsets Pillow fixes again.
+        start_x = fixed[0] + top * _fix(matrix[1]) + left * _fix(matrix[0])
+        start_y = fixed[1] + top * _fix(matrix[4]) + left * _fix(matrix[3])
+        window = list(matrix)
+        window[2] = start_x / 65536.0 - matrix[0] * 0.5 - matrix[1] * 0.5
+        window[5] = start_y / 65536.0 - matrix[3] * 0.5 - matrix[4] * 0.5
+        part = self.ink.transform((right - left, bottom - top), Image.Transform.AFFINE, window, Image.NEAREST)
+        sums = np.zeros(height, dtype=np.int64)
+        sums[top:bottom] = reduce(np.asarray(part), 1, REDUCE_SUM, dtype=CV_32S).ravel()
+        steps = np.diff(np.minimum((sums * self.weight + (1 << 21)) >> 22, 255))
+        return int(steps @ steps)
+
+    def _window(self, matrix: list[float]) -> tuple[int, int, int, int]:
+        """The turned map's pixels whose source can be inside the ink's box (2 px spare)."""
+        a, b, c, d, e, f = matrix       # source = (a x + b y + c, d x + e y + f); a e - b d = 1
+        left, top, right, bottom = self.box
+        xs, ys = [], []
+        for u, v in ((left, top), (right, top), (left, bottom), (right, bottom)):
+            u, v = u - c, v - f
+            xs.append(e * u - b * v)
+            ys.append(-d * u + a * v)
+        width, height = self.ink.size
+        return (max(0, math.floor(min(xs)) - 2), max(0, math.floor(min(ys)) - 2),
+                min(width, math.ceil(max(xs)) + 2), min(height, math.ceil(max(ys)) + 2))
+
+
+def _rotate_matrix(angle: float, width: int, height: int) -> list[float]:
+    """The affine matrix (output pixel -> source) ``Image.rotate(angle)`` hands
+    to ``Image.transform``, computed as Pillow computes it."""
+    radians = -math.radians(angle % 360.0)
+    matrix = [round(math.cos(radians), 15), round(math.sin(radians), 15), 0.0,
+              round(-math.sin(radians), 15), round(math.cos(radians), 15), 0.0]
+    cx, cy = width / 2, height / 2
+    matrix[2] = matrix[0] * -cx + matrix[1] * -cy + matrix[2] + cx
+    matrix[5] = matrix[3] * -cx + matrix[4] * -cy + matrix[5] + cy
+    return matrix
+
+
+def _fix(value: float) -> int:
+    """Pillow's 16.16 fixed point (``FIX`` in its affine transform)."""
+    return math.floor(value * 65536.0 + 0.5)
 
 
 def row_means(image: Image.Image):
