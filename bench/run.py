@@ -92,6 +92,27 @@ def cpu_seconds(pid: int | None = None) -> float:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def _stat_ticks(pid: int) -> list[float]:
+    """utime, stime, cutime, cstime of a process, in seconds (0 for one already gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return [0.0] * 4
+    return [int(f) / os.sysconf("SC_CLK_TCK") for f in fields[11:15]]
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes below ``pid`` now (children of every thread, and theirs)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            for child in children.read_text().split():
+                found += [int(child), *_descendants(int(child))]
+        except OSError:
+            pass
+    return found
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -120,13 +141,14 @@ class Server:
         raise RuntimeError("the server did not start")
 
     def cpu_seconds(self) -> float:
-        return cpu_seconds(self.process.pid)
+        return sum(self.cpu_split())
 
     def cpu_split(self) -> tuple[float, float]:
-        """CPU seconds of the server's own threads, and of the engine processes it has waited for."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks = [int(f) / os.sysconf("SC_CLK_TCK") for f in fields[11:15]]
-        return ticks[0] + ticks[1], ticks[2] + ticks[3]
+        """CPU seconds of the server's own threads, and of its engine processes: those it has waited
+        for, and those still running (the reader's worker processes live as long as the server)."""
+        ticks = _stat_ticks(self.process.pid)
+        live = sum(sum(_stat_ticks(pid)[:2]) for pid in _descendants(self.process.pid))
+        return ticks[0] + ticks[1], ticks[2] + ticks[3] + live
 
     def memory_kb(self) -> dict:
         status = Path(f"/proc/{self.process.pid}/status").read_text()

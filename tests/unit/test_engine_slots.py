@@ -1,5 +1,6 @@
 """Engine calls are bounded to the slots, wait in line a bounded time, are refused beyond it, and run niced."""
 
+import json
 import os
 import threading
 import time
@@ -9,6 +10,7 @@ from storytime.local.aws_bridge import ServiceError
 from storytime.local.config import LocalSettings
 from storytime.local.engine_slots import EngineSlots, NoSlot
 from storytime.local.services import lambda_operations, polly_operations, rekognition_operations
+from storytime.statemachine import definition_path
 
 from tests.fakes import FakeOcr, FakeSpeech
 
@@ -41,6 +43,16 @@ def test_default_is_one_slot_per_core():
     assert LocalSettings.from_env({"STORYTIME_ENGINE_SLOTS": "3"}).engine_slots == 3
     assert LocalSettings.from_env({"STORYTIME_HISTORY_RETENTION_DAYS": "0.5"}).history_retention_days == 0.5
     assert LocalSettings.from_env({"STORYTIME_ENGINE_WAIT_SECONDS": "2.5"}).engine_wait_seconds == 2.5
+
+
+def test_pages_are_read_in_one_worker_process_per_core_unless_set():
+    assert LocalSettings().reader_processes == (os.cpu_count() or 1)
+    assert LocalSettings.from_env({"STORYTIME_READER_PROCESSES": "0"}).reader_processes == 0
+    settings = LocalSettings.from_env({"STORYTIME_READER_TIMEOUT_SECONDS": "30"})
+    assert settings.reader_timeout_seconds == 30
+    # A hung reader is ended before ReadPage's own timeout gives up on it (and leaves it running).
+    read_page = json.loads(definition_path().read_text())["States"]["ReadPage"]
+    assert LocalSettings().reader_timeout_seconds < read_page["TimeoutSeconds"]
 
 
 def _waiter(slots, name, order, finishing=False):

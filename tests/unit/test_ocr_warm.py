@@ -29,6 +29,9 @@ def test_warming_the_engine_imports_them_all():
                           "TesseractDetectText().warm()") == list(HEAVY)
 
 
-def test_the_local_server_s_real_engines_are_warmed_when_made(tmp_path):
-    setup = f"from storytime.local.runtime import default_engines\ndefault_engines(Path({str(tmp_path)!r}), None)"
+def test_the_local_server_s_real_engines_are_warmed_when_made_in_its_process(tmp_path):
+    """Reading in the server process (STORYTIME_READER_PROCESSES=0); the worker processes are warmed
+    too (tests/contract/test_reader_processes.py)."""
+    setup = ("from storytime.local.config import LocalSettings\nfrom storytime.local.runtime import default_engines\n"
+             f"default_engines(Path({str(tmp_path)!r}), None, LocalSettings(reader_processes=0))")
     assert imported_after(setup) == list(HEAVY)

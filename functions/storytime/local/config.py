@@ -11,6 +11,8 @@ _ENV = {
     "engine_nice": "STORYTIME_ENGINE_NICE",
     "engine_wait_seconds": "STORYTIME_ENGINE_WAIT_SECONDS",
     "history_retention_days": "STORYTIME_HISTORY_RETENTION_DAYS",
+    "reader_processes": "STORYTIME_READER_PROCESSES",
+    "reader_timeout_seconds": "STORYTIME_READER_TIMEOUT_SECONDS",
 }
 
 
@@ -26,10 +28,16 @@ class LocalSettings:
     # Archived execution histories are deleted this long after they last changed
     # (AWS keeps a closed execution's history for 90 days).
     history_retention_days: float = 90.0
+    # Pages are read (OCR) in this many warm worker processes, so two pages' Python never takes
+    # turns on one interpreter lock (reader_processes.py); 0 reads in the server process.
+    reader_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # A page's reading may take this long before its worker is ended and the step fails (retried):
+    # under ReadPage's TimeoutSeconds (300), so no worker outlives the step that waits for it.
+    reader_timeout_seconds: float = 240.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LocalSettings:
         env = os.environ if env is None else env
         kinds = {"engine_slots": int, "engine_nice": int, "engine_wait_seconds": float,
-                 "history_retention_days": float}
+                 "history_retention_days": float, "reader_processes": int, "reader_timeout_seconds": float}
         return cls(**{name: kinds[name](env[var]) for name, var in _ENV.items() if env.get(var)})

@@ -59,15 +59,18 @@ class Engines:
     outbox: object  # .send(to, subject, body)
 
 
-def default_engines(data: Path, smtp_url: str | None) -> Engines:
+def default_engines(data: Path, smtp_url: str | None, local: LocalSettings | None = None) -> Engines:
     from storytime.local.outbox import Outbox
+    from storytime.local.reader_processes import ReaderProcesses, tesseract_reader
     from storytime.local.speech_espeak import EspeakSpeech
-    from storytime.ocr.runner_api import ApiRunner
-    from storytime.ocr.tesseract import TesseractDetectText
 
-    # Tesseract in this process, its models loaded once (not a program per run).
-    ocr = TesseractDetectText(runner=ApiRunner())
-    ocr.warm()  # the server's first page is read as fast as the rest
+    local = local or LocalSettings.from_env()
+    if local.reader_processes > 0:
+        # Each page read in a warm worker process of its own, as each reader Lambda in its sandbox.
+        ocr = ReaderProcesses(local.reader_processes, local.engine_nice, local.reader_timeout_seconds)
+        ocr.warm()  # the server's first page is read as fast as the rest
+    else:
+        ocr = tesseract_reader()  # in this process, its models loaded once and warm
     return Engines(ocr=ocr, speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
 
 
@@ -83,7 +86,8 @@ class LocalRuntime:
         self.slots = EngineSlots(self.local.engine_slots, self.local.engine_nice, self.local.engine_wait_seconds)
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
-        self.engines = engines or default_engines(self.data, smtp_url)
+        self._own_engines = engines is None
+        self.engines = engines or default_engines(self.data, smtp_url, self.local)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         moto_patch.apply()
@@ -165,3 +169,5 @@ class LocalRuntime:
         aws_bridge.uninstall(self.operations)
         self._mock.stop()
         self.records.close()
+        if self._own_engines and hasattr(self.engines.ocr, "close"):
+            self.engines.ocr.close()

@@ -1,0 +1,119 @@
+"""The page reader (OCR) in warm worker processes: the local twin of the reader Lambda's sandboxes.
+
+Tesseract's recognition releases the interpreter's lock, but a page's reading is more than that:
+decoding, the script survey, straightening, the light and reading-order work are Python, numpy,
+PIL and OpenCV calls that hold it. In the server process that lock is shared with the other
+pages' workflows and every API request, so two pages read at once took turns on it (issue 8's
+concurrency target). Here each page is read in a worker process of its own (one per core by
+default): started once (spawn: the server has threads), its models loaded and its engine warmed
+before the first page, at the engines' nice value so API requests never wait behind OCR.
+
+A worker ends with the server, even a killed one. A worker that dies (a crash in libtesseract, the OOM killer) or runs past ``timeout`` is ended and
+replaced (pebble); the call raises :class:`EngineError`, which ReadPage's Retry tries once more and
+its Catch records as the page's failure, as for a reader Lambda that crashed or timed out on AWS.
+Any other error the reader raises (``UnreadableImage``...) reaches the caller as itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+import pebble
+
+from storytime.errors import EngineError
+from storytime.local.engine_slots import lower_priority
+
+# What each worker reads with: a function returning a warmed reader, by dotted name (spawned
+# processes import it themselves).
+TESSERACT = "storytime.local.reader_processes.tesseract_reader"
+
+_reader = None  # the worker's reader, made by _start
+
+
+def tesseract_reader():
+    """The product's reader, as the server process made it before: Tesseract in-process, warm."""
+    from storytime.ocr.runner_api import ApiRunner
+    from storytime.ocr.tesseract import TesseractDetectText
+
+    ocr = TesseractDetectText(runner=ApiRunner(keep=1))  # one page at a time in a worker
+    ocr.warm()
+    return ocr
+
+
+def _start(factory: str, nice: int) -> None:
+    global _reader
+    from storytime.functions import load_handler
+
+    lower_priority(nice)  # before anything starts a thread: the whole worker runs below the API
+    threading.Thread(target=_end_with, args=(os.getppid(),), name="end-with-server", daemon=True).start()
+    _reader = load_handler(factory)()
+
+
+def _end_with(server: int) -> None:
+    """A killed server's workers stop at once, not after the page they were reading (up to ``timeout``)."""
+    while os.getppid() == server:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _read(image_bytes: bytes, language: str | None) -> dict:
+    return _reader(image_bytes, language=language) if language else _reader(image_bytes)
+
+
+def _pid(hold: float) -> int:
+    time.sleep(hold)  # long enough for another worker that is ready to take the next one
+    return os.getpid()
+
+
+class ReaderProcesses:
+    """``callable(image bytes, language=None) -> DetectText response``, each call in a worker process.
+
+    :param size: worker processes (pages read at once).
+    :param timeout: seconds a page may take before its worker is ended (under ReadPage's
+        TimeoutSeconds, so the worker is gone before the workflow gives up on it).
+    :param factory: dotted name of the function that makes a worker's reader.
+    """
+
+    def __init__(self, size: int, nice: int = 10, timeout: float = 240.0, factory: str = TESSERACT):
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._start = dict(max_workers=self.size, initializer=_start, initargs=(factory, nice),
+                           context=multiprocessing.get_context("spawn"))
+        self._lock = threading.Lock()
+        self._pool = pebble.ProcessPool(**self._start)
+
+    def __call__(self, image_bytes: bytes, language: str | None = None) -> dict:
+        pool = self._live_pool()
+        try:
+            return pool.schedule(_read, (image_bytes, language), timeout=self.timeout).result()
+        except FutureTimeout:
+            raise EngineError(f"the reader did not finish within {self.timeout:g} s") from None
+        except pebble.ProcessExpired as error:
+            raise EngineError(f"the reader's process ended: {error}") from None
+        except BrokenProcessPool as error:  # every worker died starting: the next call starts a new pool
+            raise EngineError(f"the reader's processes could not start: {error}") from None
+
+    def _live_pool(self) -> pebble.ProcessPool:
+        with self._lock:
+            if not self._pool.active:
+                self._pool.stop()
+                self._pool = pebble.ProcessPool(**self._start)
+            return self._pool
+
+    def warm(self) -> set[int]:
+        """Wait until the workers are up with their engines warm: the first pages are read as fast
+        as the rest. Returns the workers' process ids."""
+        pids: set[int] = set()
+        deadline = time.monotonic() + 300
+        while len(pids) < self.size and time.monotonic() < deadline:
+            pids |= {future.result() for future in [self._pool.schedule(_pid, (0.05,)) for _ in range(self.size)]}
+        return pids
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join()

@@ -1,0 +1,40 @@
+"""Readers for worker processes in the tests (made by dotted name in each spawned worker)."""
+
+import os
+import time
+
+from storytime.errors import UnreadableImage
+
+
+def misbehaving_reader():
+    """Answers like the reader, or dies, hangs or refuses on the bytes it is sent."""
+
+    def read(image_bytes: bytes, language: str | None = None) -> dict:
+        if image_bytes == b"die":
+            os._exit(3)  # as a crash in libtesseract or the OOM killer would end it
+        if image_bytes == b"hang":
+            time.sleep(3600)
+        if image_bytes == b"unreadable":
+            raise UnreadableImage("not a page")
+        return {"TextDetections": [], "pid": os.getpid(), "language": language,
+                "nice": os.getpriority(os.PRIO_PROCESS, 0)}
+
+    return read
+
+
+def broken_reader():
+    raise RuntimeError("no model to load")
+
+
+def dying_reader():
+    def read(image_bytes: bytes, language: str | None = None) -> dict:
+        os._exit(3)
+
+    return read
+
+
+def hanging_reader():
+    def read(image_bytes: bytes, language: str | None = None) -> dict:
+        time.sleep(3600)
+
+    return read
