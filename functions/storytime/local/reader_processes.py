@@ -8,10 +8,11 @@ concurrency target). Here each page is read in a worker process of its own (one 
 default): started once (spawn: the server has threads), its models loaded and its engine warmed
 before the first page, at the engines' nice value so API requests never wait behind OCR.
 
-A worker ends with the server, even a killed one. A worker that dies (a crash in libtesseract, the OOM killer) or runs past ``timeout`` is ended and
-replaced (pebble); the call raises :class:`EngineError`, which ReadPage's Retry tries once more and
-its Catch records as the page's failure, as for a reader Lambda that crashed or timed out on AWS.
-Any other error the reader raises (``UnreadableImage``...) reaches the caller as itself.
+A worker ends with the server, even a killed one. A worker that dies (a crash in libtesseract,
+the OOM killer) or runs past ``timeout`` is ended and replaced (pebble); the call raises
+:class:`EngineError`, which ReadPage's Retry tries once more and its Catch records as the page's
+failure, as for a reader Lambda that crashed or timed out on AWS. Any other error the reader
+raises (``UnreadableImage``...) reaches the caller as itself.
 """
 
 from __future__ import annotations
