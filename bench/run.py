@@ -3,7 +3,8 @@
 Sections (``--sections a,b``; all by default):
 
 floor     the engines alone, in-process: OCR, reading order, speech (no workflow, no server)
-e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor;
+e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor
+          (with floor: the two page by page in turn, so both see the same machine; --floor-first: not);
           and to the raw engines (issue 8's first measure: one `tesseract IMAGE - -l LANG` run plus the speech)
 dup       a finished page again: POST /upload and GET /result, p50/p99
 load      20 distinct pages at concurrency 1, 2, 4: pages/min, upload p50/p99, API probes meanwhile
@@ -245,89 +246,137 @@ def free_port() -> int:
 
 # -- sections ----------------------------------------------------------------
 
-def floor(reps: int) -> dict:
+class Floor:
     """The engines the workflow runs, called directly: the least a page can cost.
 
     Run at the engines' nice value, as the server runs them: on a shared machine a niced
-    engine gets less of the CPU, and the ratio must compare like with like.
+    engine gets less of the CPU, and the ratio must compare like with like. One thread, made
+    once, runs every page (``run``), so the floor can alternate with the server's pages.
     """
-    from storytime.local.config import LocalSettings
-    from storytime.local.engine_slots import lower_priority
 
-    with ThreadPoolExecutor(1, initializer=lower_priority, initargs=(LocalSettings.from_env().engine_nice,)) as pool:
-        return pool.submit(_floor, reps).result()
+    def __init__(self):
+        from storytime.local.config import LocalSettings
+        from storytime.local.engine_slots import lower_priority
 
+        self._pool = ThreadPoolExecutor(1, initializer=lower_priority,
+                                        initargs=(LocalSettings.from_env().engine_nice,))
+        self.ocr = self._pool.submit(self._engine).result()
 
-def _floor(reps: int) -> dict:
-    from quality import TESSERACT_LANG, raw_tesseract
-    from storytime.core.chunks import split_for_speech
-    from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
-    from storytime.core.reading import read_page
-    from storytime.core.speakable import speakable
-    from storytime.local.speech_espeak import EspeakSpeech
-    from storytime.ocr.runner_api import ApiRunner
-    from storytime.ocr.tesseract import TesseractDetectText
+    @staticmethod
+    def _engine():
+        from storytime.ocr.runner_api import ApiRunner
+        from storytime.ocr.tesseract import TesseractDetectText
 
-    ocr = TesseractDetectText(runner=ApiRunner())   # as the server composes it (local.runtime.default_engines)
-    ocr.warm()
-    figures = {}
-    for name in PAGES:
+        ocr = TesseractDetectText(runner=ApiRunner())   # as the server composes it (local.runtime.default_engines)
+        ocr.warm()
+        return ocr
+
+    def run(self, name: str) -> dict:
+        """One reading of a fixture page: seconds, CPU seconds, the speech's seconds, raw tesseract's seconds."""
+        return self._pool.submit(self._run, name).result()
+
+    def _run(self, name: str) -> dict:
+        from quality import TESSERACT_LANG, raw_tesseract
+        from storytime.core.chunks import split_for_speech
+        from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
+        from storytime.core.reading import read_page
+        from storytime.core.speakable import speakable
+        from storytime.local.speech_espeak import EspeakSpeech
+
         photo, _ = fixture(name)
         truth = (ROOT / "tests" / "fixtures" / f"{name}.gt.txt").read_text(encoding="utf-8")
-        seconds, cpu, spoken, raw = [], [], [], []
-        for _ in range(reps):
-            speech = EspeakSpeech()  # spoken every run: nothing is kept from the run before
-            started, cpu_started = time.perf_counter(), cpu_seconds()
-            text = read_page(ocr(photo)["TextDetections"])
-            voice = voice_for(detect_language(text))
-            speaking = time.perf_counter()
-            for part in split_for_speech(speakable(text), 20_000):
-                speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
-            seconds.append(time.perf_counter() - started)
-            spoken.append(time.perf_counter() - speaking)
-            cpu.append(cpu_seconds() - cpu_started)
-            raw.append(raw_tesseract(ROOT / "tests" / "fixtures" / name, TESSERACT_LANG[detect_language(truth)])[1])
+        speech = EspeakSpeech()  # spoken every run: nothing is kept from the run before
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        text = read_page(self.ocr(photo)["TextDetections"])
+        voice = voice_for(detect_language(text))
+        speaking = time.perf_counter()
+        for part in split_for_speech(speakable(text), 20_000):
+            speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
+        run = {"seconds": time.perf_counter() - started, "spoken": time.perf_counter() - speaking,
+               "cpu": cpu_seconds() - cpu_started}
+        run["raw"] = raw_tesseract(ROOT / "tests" / "fixtures" / name, TESSERACT_LANG[detect_language(truth)])[1]
+        return run
+
+    def close(self) -> None:
+        self._pool.shutdown()
+
+
+def floor_figures(runs: dict[str, list[dict]]) -> dict:
+    figures = {}
+    for name, page in runs.items():
+        seconds = [r["seconds"] for r in page]
         figures[name] = {"p50_s": round(pct(seconds, 50), 3), "runs": [round(s, 3) for s in seconds],
-                         "cpu_p50_s": round(pct(cpu, 50), 3),
+                         "cpu_p50_s": round(pct([r["cpu"] for r in page], 50), 3),
                          # issue 8's first floor: one `tesseract IMAGE - -l LANG` run, then the speech
-                         "raw_p50_s": round(pct(raw, 50) + pct(spoken, 50), 3)}
+                         "raw_p50_s": round(pct([r["raw"] for r in page], 50) +
+                                            pct([r["spoken"] for r in page], 50), 3)}
     return figures
 
 
-def e2e(server: Server, reps: int, floor_figures: dict | None, seed: int) -> dict:
+def floor(reps: int) -> dict:
+    engines = Floor()
+    try:
+        return floor_figures({name: [engines.run(name) for _ in range(reps)] for name in PAGES})
+    finally:
+        engines.close()
+
+
+def e2e_run(server: Server, name: str, seed: int) -> dict:
+    """One page upload -> COMPLETE through the server, and the server's CPU seconds meanwhile."""
+    photo, kind = fixture(name)
+    before = server.cpu_seconds()
+    run = read_aloud(server.port, variant(photo, seed), kind)
+    return {**run, "cpu": server.cpu_seconds() - before}
+
+
+def e2e(server: Server, reps: int, floors: dict | None, seed: int) -> dict:
     """Wall seconds upload -> COMPLETE, and the server's CPU seconds meanwhile (its own and its engines').
 
     The CPU ratio to the floor holds on a shared machine, where wall time mostly measures the
     other users: what storytime adds is work, and work is CPU.
     """
+    return e2e_figures({name: [e2e_run(server, name, seed + n) for n in range(reps)] for name in PAGES}, floors)
+
+
+def floor_and_e2e(server: Server, reps: int, seed: int) -> tuple[dict, dict]:
+    """The floor and the server page by page, in turn (floor, server, floor, ...): both see the same
+    machine, where the other users' load moves by the minute."""
+    engines = Floor()
+    try:
+        floors, ends = {}, {}
+        for name in PAGES:
+            for n in range(reps):
+                floors.setdefault(name, []).append(engines.run(name))
+                ends.setdefault(name, []).append(e2e_run(server, name, seed + n))
+        figures = floor_figures(floors)
+        return figures, e2e_figures(ends, figures)
+    finally:
+        engines.close()
+
+
+def e2e_figures(all_runs: dict[str, list[dict]], floors: dict | None) -> dict:
     figures = {}
-    for name in PAGES:
-        photo, kind = fixture(name)
-        runs, cpu = [], []
-        for n in range(reps):
-            before = server.cpu_seconds()
-            runs.append(read_aloud(server.port, variant(photo, seed + n), kind))
-            cpu.append(server.cpu_seconds() - before)
-        seconds = [r["seconds"] for r in runs]
+    for name, runs in all_runs.items():
+        seconds, cpu = [r["seconds"] for r in runs], [r["cpu"] for r in runs]
         entry = {"p50_s": round(pct(seconds, 50), 3), "p95_s": round(pct(seconds, 95), 3),
                  "runs": [round(s, 3) for s in seconds], "cpu_p50_s": round(pct(cpu, 50), 3),
                  "polls_p50": pct([r["polls"] for r in runs], 50)}
-        if floor_figures and name in floor_figures:
-            entry["ratio_to_floor"] = round(entry["p50_s"] / floor_figures[name]["p50_s"], 3)
-            if floor_figures[name].get("raw_p50_s"):
-                entry["ratio_to_raw_engines"] = round(entry["p50_s"] / floor_figures[name]["raw_p50_s"], 3)
-            if floor_figures[name].get("cpu_p50_s"):
-                entry["cpu_ratio_to_floor"] = round(entry["cpu_p50_s"] / floor_figures[name]["cpu_p50_s"], 3)
+        if floors and name in floors:
+            entry["ratio_to_floor"] = round(entry["p50_s"] / floors[name]["p50_s"], 3)
+            if floors[name].get("raw_p50_s"):
+                entry["ratio_to_raw_engines"] = round(entry["p50_s"] / floors[name]["raw_p50_s"], 3)
+            if floors[name].get("cpu_p50_s"):
+                entry["cpu_ratio_to_floor"] = round(entry["cpu_p50_s"] / floors[name]["cpu_p50_s"], 3)
         figures[name] = entry
     ratios = [f["ratio_to_floor"] for f in figures.values() if "ratio_to_floor" in f]
     if ratios:
         total_e2e = sum(f["p50_s"] for f in figures.values())
-        total_floor = sum(floor_figures[n]["p50_s"] for n in figures)
+        total_floor = sum(floors[n]["p50_s"] for n in figures)
         figures["overall"] = {"ratio_to_floor": round(total_e2e / total_floor, 3),
                               "worst_page_ratio": max(ratios)}
-        if all(floor_figures[n].get("cpu_p50_s") for n in PAGES if n in figures):
+        if all(floors[n].get("cpu_p50_s") for n in PAGES if n in figures):
             figures["overall"]["cpu_ratio_to_floor"] = round(
-                sum(figures[n]["cpu_p50_s"] for n in PAGES) / sum(floor_figures[n]["cpu_p50_s"] for n in PAGES), 3)
+                sum(figures[n]["cpu_p50_s"] for n in PAGES) / sum(floors[n]["cpu_p50_s"] for n in PAGES), 3)
     return figures
 
 
@@ -589,6 +638,8 @@ def main(argv=None) -> None:
     parser.add_argument("--load-pages", type=int, default=20)
     parser.add_argument("--memory-pages", type=int, default=300)
     parser.add_argument("--code", type=Path, help="run the servers from this functions/ folder (before/after)")
+    parser.add_argument("--floor-first", action="store_true",
+                        help="every floor run before the server's (as before), not page by page in turn")
     parser.add_argument("--result-wait", type=float, default=RESULT_WAIT,
                         help="seconds each GET /result may wait for the page (?wait=); 0: poll as before")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -603,13 +654,16 @@ def main(argv=None) -> None:
                          final_ms=round(FINAL_POLL * 1000))}
     tmp = Path(tempfile.mkdtemp(prefix="storytime-bench-"))
     try:
-        if "floor" in wanted:
+        together = "floor" in wanted and "e2e" in wanted and not args.floor_first
+        if "floor" in wanted and not together:
             results["floor"] = floor(args.reps)
         server_sections = [s for s in ("e2e", "dup", "load", "queue") if s in wanted]
         if server_sections:
             server = Server(tmp / "real", free_port(), code=args.code)
             try:
-                if "e2e" in wanted:
+                if together:
+                    results["floor"], results["e2e"] = floor_and_e2e(server, args.reps, seed)
+                elif "e2e" in wanted:
                     results["e2e"] = e2e(server, args.reps, results.get("floor"), seed)
                 if "dup" in wanted:
                     results["dup"] = duplicates(server.port, 50, seed + 500)

@@ -35,3 +35,27 @@ def test_the_bench_asks_the_server_to_wait_for_the_page_and_polls_only_a_server_
     assert bench.result_path("a" * 64, 0) == f"/result/{'a' * 64}"
     assert bench.waited(20.0, 20.0) and not bench.waited(0.003, 20.0)  # a 503 at once: poll as before
     assert not bench.waited(5.0, 0)
+
+
+def test_the_floor_and_the_server_read_each_page_in_turn(monkeypatch):
+    order = []
+
+    class Engines:
+        def run(self, name):
+            order.append(("floor", name))
+            return {"seconds": 1.0, "spoken": 0.1, "cpu": 1.0, "raw": 0.5}
+
+        def close(self):
+            order.append(("closed", None))
+
+    def through_server(server, name, seed):
+        order.append(("server", name))
+        return {"seconds": 1.1, "cpu": 1.2, "polls": 1}
+
+    monkeypatch.setattr(bench, "Floor", Engines)
+    monkeypatch.setattr(bench, "e2e_run", through_server)
+    floors, ends = bench.floor_and_e2e(None, 2, seed=0)
+    first = bench.PAGES[0]
+    assert order[:4] == [("floor", first), ("server", first)] * 2 and order[-1] == ("closed", None)
+    assert len(order) == 4 * len(bench.PAGES) + 1
+    assert ends[first]["ratio_to_floor"] == 1.1 and ends[first]["cpu_ratio_to_floor"] == 1.2
