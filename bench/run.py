@@ -114,6 +114,12 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def machine_ticks() -> int:
+    """Clock ticks every core has spent busy (all users' processes), from /proc/stat."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]) - fields[3] - fields[4]  # all but idle and iowait
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -440,12 +446,12 @@ def throughput(server: Server, pages: int, levels: list[int], seed: int) -> dict
     for level in levels:
         bodies = [variant(photo, seed + level * 1000 + n) for n in range(pages)]
         probe = Probe(port)
-        (own, engines), client = server.cpu_split(), cpu_seconds()
+        (own, engines), client, machine = server.cpu_split(), cpu_seconds(), machine_ticks()
         started = time.perf_counter()
         with ThreadPoolExecutor(level) as pool:
             runs = list(pool.map(lambda body: read_aloud(port, body, kind, poll=LOAD_POLL), bodies))
         wall = time.perf_counter() - started
-        (own_after, engines_after), client_after = server.cpu_split(), cpu_seconds()
+        (own_after, engines_after), client_after, machine_after = server.cpu_split(), cpu_seconds(), machine_ticks()
         cpu = {"server_ms": (own_after - own) / pages * 1000, "engines_ms": (engines_after - engines) / pages * 1000,
                "bench_ms": (client_after - client) / pages * 1000}
         figures[f"concurrency_{level}"] = {
@@ -454,6 +460,8 @@ def throughput(server: Server, pages: int, levels: list[int], seed: int) -> dict
             "polls_p50": pct([r["polls"] for r in runs], 50),
             "cpu_per_page": {k: round(v, 1) for k, v in cpu.items()},
             "cores_busy": round(sum(cpu.values()) * pages / 1000 / wall, 2),
+            # every process on the machine: what ours left idle, or other users took
+            "machine_cores_busy": round((machine_after - machine) / os.sysconf("SC_CLK_TCK") / wall, 2),
             "meanwhile": probe.stop(), "load_average": load_average()}
     base = figures.get("concurrency_1", {}).get("pages_per_min")
     if base:
@@ -598,14 +606,14 @@ def table(results: dict) -> str:
                        f"{d['upload_address_told_today']['p99_ms']} ms" if "upload_address_told_today" in d else ""))
     if "load" in results:
         rows.append(f"\n{'concurrency':12} {'pages/min':>10} {'x c1':>6} {'upload p50':>11} {'upload p99':>11} "
-                    f"{'415 p99 meanwhile':>18}  CPU ms a page: server + engines + bench = total; cores busy")
+                    f"{'415 p99 meanwhile':>18}  CPU ms a page: server + engines + bench = total; cores busy (machine)")
         for key, f in results["load"].items():
             cpu = f["cpu_per_page"]
             rows.append(f"{key.split('_')[1]:12} {f['pages_per_min']:>10} {f.get('speedup_vs_1', ''):>6} "
                         f"{f['upload']['p50_ms']:>9}ms {f['upload']['p99_ms']:>9}ms "
                         f"{f['meanwhile']['rejection_415']['p99_ms']:>16}ms  {cpu['server_ms']:.0f} + "
                         f"{cpu['engines_ms']:.0f} + {cpu['bench_ms']:.0f} = {sum(cpu.values()):.0f}; "
-                        f"{f['cores_busy']}")
+                        f"{f['cores_busy']} ({f.get('machine_cores_busy', '?')})")
     if "queue" in results:
         q = results["queue"]
         rows.append(f"\n{q['pages']} pages queued: upload p50 {q['upload']['p50_ms']} ms "
