@@ -513,8 +513,7 @@ def instant(port_factory, data: Path, code: Path | None, pages: int = 300, sampl
         for n in range(sample):
             run = read_aloud(port, page_photo(50_000 + n), "image/png", poll=0.005)
             seconds.append(run["seconds"])
-            status, history = request(port, "GET", f"/executions/{run['id']}/history")
-            transitions.append(sum(1 for e in history["events"] if e["type"].endswith("StateEntered")))
+            transitions.append(states_entered(port, run["id"]))
         per_page = pct(seconds, 50)
         memory = {}
         done = sample
@@ -535,6 +534,21 @@ def instant(port_factory, data: Path, code: Path | None, pages: int = 300, sampl
             "load_average": load_average()}
     finally:
         server.stop()
+
+
+def states_entered(port: int, page_id: str, timeout: float = 60) -> int:
+    """States the page's execution entered, all of them: its history once the execution has ended
+    (the page's answer comes at RecordComplete, a few states before the end)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _, history = request(port, "GET", f"/executions/{page_id}/history")
+        types = [e["type"] for e in history["events"]]
+        if any(t in ENDED for t in types) or time.monotonic() > deadline:
+            return sum(1 for t in types if t.endswith("StateEntered"))
+        time.sleep(0.01)
+
+
+ENDED = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
 
 
 def states(data: Path) -> dict:

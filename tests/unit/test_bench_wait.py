@@ -59,3 +59,12 @@ def test_the_floor_and_the_server_read_each_page_in_turn(monkeypatch):
     assert order[:4] == [("floor", first), ("server", first)] * 2 and order[-1] == ("closed", None)
     assert len(order) == 4 * len(bench.PAGES) + 1
     assert ends[first]["ratio_to_floor"] == 1.1 and ends[first]["cpu_ratio_to_floor"] == 1.2
+
+
+def test_the_instant_section_counts_every_state_of_the_execution_once_it_has_ended(monkeypatch):
+    entered = {"type": "TaskStateEntered"}
+    answers = iter([{"events": [{"type": "ExecutionStarted"}, entered]},
+                    {"events": [{"type": "ExecutionStarted"}, entered, entered, {"type": "ExecutionSucceeded"}]}])
+    monkeypatch.setattr(bench, "request", lambda port, method, path: (200, next(answers)))
+    monkeypatch.setattr(bench.time, "sleep", lambda seconds: None)
+    assert bench.states_entered(1, "a" * 64) == 2
