@@ -174,6 +174,25 @@ def test_a_sqlite_wait_is_woken_by_the_outcome_not_by_looking_again(sqlite_recor
     assert not waiter.is_alive() and answers[0].status is Status.NO_TEXT
 
 
+def test_past_max_waiters_a_sqlite_wait_answers_at_once(tmp_path):
+    """Long polls cannot take every server thread: the one past the limit gets the record as it stands."""
+    records = SqliteRecordStore(tmp_path / "r.db", max_waiters=1)
+    try:
+        records.create(new_record())
+        records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+        first = threading.Thread(target=records.wait_finished, args=(ID, 600), daemon=True)
+        first.start()
+        first.join(0.2)
+        assert first.is_alive()  # the one allowed is waiting
+        assert records.wait_finished(ID, 600).status is Status.PROCESSING  # not a 600 s wait
+        records.finish(ID, "COMPLETE", ARN + "-1", completed_at=3.0)
+        first.join(60)
+        assert not first.is_alive()
+        assert records.wait_finished(ID, 600).status is Status.COMPLETE  # the place is free again
+    finally:
+        records.close()
+
+
 @pytest.fixture
 def sqlite_records(tmp_path):
     store = SqliteRecordStore(tmp_path / "r.db")

@@ -73,10 +73,14 @@ _FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
 # A waiting reader looks again this often even unwoken: another process (``storytime read``
 # on the same folder) may have written the outcome.
 RECHECK_SECONDS = 1.0
+# At most this many requests wait at once (each holds one of the local server's 64 connection
+# threads for up to 20 s); past it a request is answered at once, as without ``?wait=``, so
+# long polls alone can never take every connection from uploads.
+MAX_WAITERS = 16
 
 
 class SqliteRecordStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, max_waiters: int = MAX_WAITERS):
         self._path = Path(path)
         self._path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -95,6 +99,7 @@ class SqliteRecordStore:
             self._db.execute(statement)
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._outcomes = threading.Condition()  # notified when an outcome is written here
+        self._waiters = threading.BoundedSemaphore(max_waiters)
         self._pool_lock = threading.Lock()  # not the write lock: a reader never waits for a write
         self._closed = False
 
@@ -180,14 +185,19 @@ class SqliteRecordStore:
         return Record.from_item(json.loads(rows[0][0])) if rows else None
 
     def wait_finished(self, record_id: str, timeout: float) -> Record | None:
-        deadline = time.monotonic() + timeout
-        with self._outcomes:  # held while reading: an outcome written meanwhile wakes the wait below
-            while True:
-                record = self.get(record_id)
-                left = deadline - time.monotonic()
-                if record is None or record.finished or left <= 0:
-                    return record
-                self._outcomes.wait(min(left, RECHECK_SECONDS))
+        if not self._waiters.acquire(blocking=False):
+            return self.get(record_id)  # MAX_WAITERS wait already: answered as it stands
+        try:
+            deadline = time.monotonic() + timeout
+            with self._outcomes:  # held while reading: an outcome written meanwhile wakes the wait below
+                while True:
+                    record = self.get(record_id)
+                    left = deadline - time.monotonic()
+                    if record is None or record.finished or left <= 0:
+                        return record
+                    self._outcomes.wait(min(left, RECHECK_SECONDS))
+        finally:
+            self._waiters.release()
 
     def update(self, record_id: str, **changes) -> Record:
         if GUARDED_FIELDS & set(changes):
