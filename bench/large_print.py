@@ -13,6 +13,7 @@ usage: python bench/large_print.py [--variants N] DIR [NAME ...]
 """
 from __future__ import annotations
 
+import argparse
 import io
 import random
 import sys
@@ -149,12 +150,12 @@ def render(folder: Path, names: list[str] | None = None, variants: int = 1) -> l
 
 
 def main(argv: list[str]) -> int:
-    variants = 1
-    if "--variants" in argv:
-        at = argv.index("--variants")
-        variants = int(argv[at + 1])
-        argv = argv[:at] + argv[at + 2:]
-    render(Path(argv[1]), argv[2:] or None, variants)
+    parser = argparse.ArgumentParser(description="Render large-print pages into DIR.")
+    parser.add_argument("--variants", type=int, default=1)
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_args(argv[1:])
+    render(args.dir, args.names or None, args.variants)
     return 0
 
 

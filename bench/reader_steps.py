@@ -14,6 +14,7 @@ usage: python bench/reader_steps.py [--repeat N] [DIR]
 """
 from __future__ import annotations
 
+import argparse
 import functools
 import json
 import os
@@ -152,12 +153,11 @@ def measure_page(engine, timers: Timers, stored: bytes) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
-    repeat = 3
-    if "--repeat" in argv:
-        at = argv.index("--repeat")
-        repeat = int(argv[at + 1])
-        argv = argv[:at] + argv[at + 2:]
-    folder = Path(argv[1] if len(argv) > 1 else ROOT / "tests" / "fixtures").resolve()
+    parser = argparse.ArgumentParser(description="CPU per reader step per fixture.")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("dir", type=Path, nargs="?", default=ROOT / "tests" / "fixtures")
+    args = parser.parse_args(argv[1:])
+    repeat, folder = args.repeat, args.dir.resolve()
     timers = Timers()
     instrument(timers)
     # Tesseract as a program per run: its CPU is the child processes' ("tesseract").
