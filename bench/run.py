@@ -655,7 +655,8 @@ def main(argv=None) -> None:
     global RESULT_WAIT  # what --result-wait sets for every section's read_aloud
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sections", default=",".join(SECTIONS))
-    parser.add_argument("--reps", type=int, default=3, help="runs per page for floor and e2e")
+    parser.add_argument("--reps", type=int, default=7,
+                        help="runs per page for floor and e2e (a median of 3 moved by 5-8 %% run to run)")
     parser.add_argument("--queue", type=int, default=100, help="pages queued at once")
     parser.add_argument("--load-pages", type=int, default=20)
     parser.add_argument("--memory-pages", type=int, default=300)
