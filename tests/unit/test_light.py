@@ -58,3 +58,19 @@ def test_the_division_gives_pillows_own_pixels():
         pillow = ImageMath.lambda_eval(lambda a, f=floor: a["im"] * 255 / a["max"](a["bg"], f),
                                        im=image.convert("F"), bg=background.convert("F")).convert("L")
         assert _divided(image, background, floor).tobytes() == pillow.tobytes()
+
+
+def test_the_division_in_strips_is_the_float32_division_for_every_pair_of_greys():
+    """_divided, worked in strips of rows, against the float32 steps on whole
+    arrays, for every grey over every paper level (a 256-row image: the last
+    strip is a short one), at whole and half floors."""
+    import numpy as np
+    from storytime.ocr.light import _divided
+
+    greys = np.tile(np.arange(256, dtype=np.uint8), (250, 1))
+    papers = np.tile(np.arange(250, dtype=np.uint8), (256, 1)).T.copy()
+    for floor in (0.5, 1, 1.5, 57, 64.5, 111.5, 112, 127.5, 254.5, 255, 300):
+        im, bg = greys.astype(np.float32), np.maximum(papers.astype(np.float32), np.float32(floor))
+        expected = np.minimum(im * np.float32(255) / bg, np.float32(255)).astype(np.uint8)
+        got = np.asarray(_divided(Image.fromarray(greys), Image.fromarray(papers), floor))
+        assert (got == expected).all(), floor

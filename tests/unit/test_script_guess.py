@@ -72,3 +72,19 @@ def test_a_korean_page_turned_is_still_hangul_on_its_side_when_it_is_and_which_w
 ], ids=["blank", "tiny", "gradient", "noise"])
 def test_an_image_without_text_gets_no_guess(image):
     assert guess(image) is None
+
+
+@pytest.mark.parametrize("name", ["gen_ko_prose_photo.jpg", "awssamples_test.jpeg", "tesseract_phototest.png"])
+def test_the_marks_boxes_are_opencvs_bounding_rects(name):
+    """_outer_boxes (min and max of each outer contour's points at once) is
+    cv2.boundingRect of each contour without a parent, box for box."""
+    import cv2
+    from storytime.ocr.script import _outer_boxes
+
+    ink = cv2.adaptiveThreshold(np.asarray(page(name)), 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                cv2.THRESH_BINARY_INV, 31, 25)
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    expected = np.array([cv2.boundingRect(c) for c, link in zip(contours, hierarchy[0]) if link[3] < 0],
+                        dtype=float).T
+    assert len(expected[0]) > 100
+    assert np.array_equal(np.array(_outer_boxes(contours, hierarchy)), expected)

@@ -35,6 +35,7 @@ UNEVEN_RATIO = 0.65
 # Dark ink on light paper: the median of the paper region is at least this
 # fraction of the paper's level (a light sign on a dark plate is not).
 LIGHT_PAPER = 0.8
+STRIP = 64            # rows divided at a time (_divided)
 
 
 def _small(image: Image.Image) -> Image.Image:
@@ -88,24 +89,38 @@ def flatten(image: Image.Image, paper: Image.Image | None = None) -> Image.Image
 
 def even_out(image: Image.Image) -> Image.Image:
     """``flatten(image)`` where ``uneven(image)`` says it is needed, else
-    ``image``; the paper map is made once, for both."""
-    paper = paper_map(image)
-    return flatten(image, paper) if uneven(image, paper) else image
+    ``image``; the 1/REDUCE copy and the paper map are made once, for both
+    (the copy made twice cost the Korean prose photo 5 ms)."""
+    small = _small(image)
+    paper = paper_map(image, small)
+    return flatten(image, paper) if uneven(image, paper, small) else image
 
 
 def _divided(image: Image.Image, background: Image.Image, floor: float) -> Image.Image:
     """``image * 255 / max(background, floor)`` per pixel, clipped to 0..255
     and truncated: in float32, as Pillow's ImageMath and its F -> L
-    conversion compute it, the same pixels in a third of the CPU."""
+    conversion compute it. Worked STRIP rows at a time in two small float
+    buffers: the same steps on the same numbers, but the page's two float
+    copies (28 MB on the Korean prose photo) are never made, nor faulted in
+    (14 -> 7 ms there)."""
     import numpy as np
 
-    im = np.asarray(image, dtype=np.float32)             # new arrays: worked on in place
-    bg = np.asarray(background, dtype=np.float32)
-    np.maximum(bg, np.float32(floor), out=bg)
-    im *= np.float32(255)
-    im /= bg
-    np.minimum(im, np.float32(255), out=im)              # never below 0: grey / a positive floor
-    return Image.fromarray(im.astype(np.uint8))
+    im, bg = np.asarray(image), np.asarray(background)
+    out = np.empty(im.shape, dtype=np.uint8)
+    rows = min(STRIP, im.shape[0])
+    quotient = np.empty((rows, im.shape[1]), dtype=np.float32)
+    paper = np.empty_like(quotient)
+    least, full = np.float32(floor), np.float32(255)
+    for top in range(0, im.shape[0], rows):
+        n = min(rows, im.shape[0] - top)
+        q, p = quotient[:n], paper[:n]
+        np.copyto(p, bg[top:top + n])
+        np.maximum(p, least, out=p)
+        np.multiply(im[top:top + n], full, out=q)
+        q /= p
+        np.minimum(q, full, out=q)                       # never below 0: grey / a positive floor
+        np.copyto(out[top:top + n], q, casting="unsafe")     # truncated, as astype
+    return Image.fromarray(out)
 
 
 def _percentile(histogram: list[int], fraction: float) -> int:

@@ -114,7 +114,7 @@ def _marks(image: Image.Image):
         import cv2
     except ImportError:      # pragma: no cover
         return None
-    grey = np.asarray(image.convert("L"))
+    grey = np.asarray(image if image.mode == "L" else image.convert("L"))    # no copy of a grey page first
     if grey.size == 0 or min(grey.shape) < 16:
         return None
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25)
@@ -124,8 +124,7 @@ def _marks(image: Image.Image):
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    boxes = np.array([cv2.boundingRect(c) for c, link in zip(contours, hierarchy[0]) if link[3] < 0], dtype=float)
-    x, y, w, h = boxes.T
+    x, y, w, h = _outer_boxes(contours, hierarchy)
     keep = (w * h >= 8) & (h < grey.shape[0] / 8) & (w < grey.shape[1] / 4)
     x, y, w, h = x[keep], y[keep], w[keep], h[keep]
     size = np.maximum(w, h)
@@ -136,6 +135,23 @@ def _marks(image: Image.Image):
     if np.count_nonzero(sized) < MIN_MARKS:
         return None
     return x[sized], y[sized], w[sized], h[sized], s
+
+
+def _outer_boxes(contours, hierarchy):
+    """x, y, w, h (float arrays) of the contours with no parent, as
+    ``cv2.boundingRect`` gives them: each one's extreme points, all at once
+    (a page has thousands; one call each cost 1.3 ms on the prose photo)."""
+    import numpy as np
+
+    outer = [contours[n] for n in np.flatnonzero(hierarchy[0][:, 3] < 0)]
+    if not outer:
+        return tuple(np.zeros(0) for _ in range(4))
+    points = np.concatenate(outer).reshape((-1, 2))
+    starts = np.cumsum([0] + [len(c) for c in outer[:-1]])
+    low, high = np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)
+    size = high - low + 1
+    return (low[:, 0].astype(float), low[:, 1].astype(float),
+            size[:, 0].astype(float), size[:, 1].astype(float))
 
 
 def _judge(x, y, w, h, s: float) -> Guess | None:
