@@ -38,3 +38,13 @@ def hanging_reader():
         time.sleep(3600)
 
     return read
+
+
+def echo_reader():
+    """Says what it was sent: the digest and length of the bytes it was handed."""
+    import hashlib
+
+    def read(image_bytes: bytes, language: str | None = None) -> dict:
+        return {"sha256": hashlib.sha256(image_bytes).hexdigest(), "bytes": len(image_bytes)}
+
+    return read

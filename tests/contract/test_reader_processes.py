@@ -111,3 +111,23 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_large_image_reaches_the_worker_whole_through_a_memory_file_closed_after_the_call(monkeypatch):
+    import hashlib
+
+    from storytime.local import reader_processes
+
+    pool = ReaderProcesses(1, timeout=30, factory="tests.contract.reader_factories.echo_reader")
+    opened, memfd_create = [], os.memfd_create
+    monkeypatch.setattr(os, "memfd_create", lambda *args: opened.append(memfd_create(*args)) or opened[-1])
+    try:
+        for size in (10, reader_processes.MEMORY_FILE_BYTES, 3 * 1024 * 1024 + 7):
+            image = os.urandom(size)
+            assert pool(image) == {"sha256": hashlib.sha256(image).hexdigest(), "bytes": size}
+    finally:
+        pool.close()
+    assert len(opened) == 2  # the small image went through the pipe
+    for fd in opened:  # each memory file closed once its call ended
+        assert "memfd:storytime-page" not in (os.readlink(f"/proc/self/fd/{fd}") if os.path.exists(
+            f"/proc/self/fd/{fd}") else "")

@@ -31,6 +31,15 @@ def executions(rt, page_id: str = ""):
     return [e for e in listed if e["name"].startswith(page_id)]
 
 
+def notifying(rt, page_id: str) -> list[str]:
+    """The ARNs of the executions started to send ``page_id``'s notices again, running or ended: one that
+    ended is archived and forgotten, maybe before the runtime that started it has finished starting."""
+    prefix = f"{page_id}-n"
+    live = {e["executionArn"] for e in executions(rt, prefix)}
+    archived = {rt.workflow.execution_arn(path.name.split(".")[0]) for path in rt.workflow.folder.glob(f"{prefix}*")}
+    return sorted(live | archived)
+
+
 def test_a_crash_right_after_the_start_leaves_the_running_execution_on_the_record(gated, monkeypatch):
     """Issue 6: the ARN was stored only after the start, so a crash in between let a second execution run."""
     rt, engines = gated
@@ -149,14 +158,14 @@ def test_a_notice_claimed_by_an_execution_that_died_is_sent_after_a_restart_once
 
     second = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)
     try:
-        [resent] = [e["executionArn"] for e in executions(second, page_id)]
+        [resent] = notifying(second, page_id)
         assert second.workflow.wait(resent) == "SUCCEEDED"
         assert [m["to"] for m in outbox.sent] == ["ann@example.com"]
     finally:
         second.close()
     third = LocalRuntime(tmp_path / "d", "http://media.test", engines=engines)  # settled: not again
     try:
-        assert executions(third, page_id) == [] and [m["to"] for m in outbox.sent] == ["ann@example.com"]
+        assert notifying(third, page_id) == [resent] and [m["to"] for m in outbox.sent] == ["ann@example.com"]
     finally:
         third.close()
 
