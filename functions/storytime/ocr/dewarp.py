@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from storytime.ocr.pixels import grey_pixels
+
 # A page whose lines bend by this many text heights (median over its long
 # lines) is flattened. Measured on the fixtures: the scans 0.07, the generated
 # photos (slight curl, perspective) 0.08-0.17, where flattening costs more than
@@ -161,7 +163,7 @@ def text_lines(image: Image.Image) -> TextLines:
     from page_dewarp.mask import Mask
     from page_dewarp.options import cfg
 
-    gray = np.asarray(_grey(image))
+    gray = grey_pixels(_grey(image))
     height, width = gray.shape
     scale = math.ceil(max(width / cfg.SCREEN_MAX_W, height / cfg.SCREEN_MAX_H))
     small = resize(gray, (0, 0), None, 1 / scale, 1 / scale, INTER_AREA) if scale > 1 else gray
@@ -350,7 +352,7 @@ def flatten(image: Image.Image, lines: TextLines) -> tuple[Image.Image, Warp] | 
     if np.any(dims <= 0):
         dims = np.array(rough_dims)
 
-    gray = np.asarray(_grey(image))
+    gray = grey_pixels(_grey(image))
     # Where a grid over the page lands on the photo (pixels), to size the
     # output as the page is in the photo and to remap it.
     cols = rows = 48

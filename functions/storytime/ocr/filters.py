@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from PIL import Image
 
+from storytime.ocr.pixels import grey_pixels
+
 
 def max_filter(image: Image.Image, size: int) -> Image.Image:
     """``image.filter(ImageFilter.MaxFilter(size))`` for a greyscale image."""
@@ -29,4 +31,4 @@ def _morph(operation, image: Image.Image, size: int) -> Image.Image:
 
     if image.mode != "L" or size < 1 or size % 2 == 0:
         raise ValueError(f"a greyscale image and an odd size, not {image.mode} and {size}")
-    return Image.fromarray(operation(np.asarray(image), np.ones((size, size), np.uint8)))
+    return Image.fromarray(operation(grey_pixels(image), np.ones((size, size), np.uint8)))

@@ -10,6 +10,8 @@ import math
 
 from PIL import Image
 
+from storytime.ocr.pixels import grey_pixels
+
 
 def rotate_point(x: float, y: float, angle: float, source_size: tuple[int, int],
                  rotated_size: tuple[int, int]) -> tuple[float, float]:
@@ -78,6 +80,6 @@ def rotated(image: Image.Image, angle: float, fill: int) -> Image.Image:
     matrix = np.array([[cos, sin, dx + (cos + sin) / 2 - 0.5],
                        [-sin, cos, dy + (cos - sin) / 2 - 0.5]])
     grey = image if image.mode == "L" else image.convert("L")       # convert() would copy it
-    turned = warpAffine(np.asarray(grey), matrix, (new_width, new_height),
+    turned = warpAffine(grey_pixels(grey), matrix, (new_width, new_height),
                         flags=INTER_LINEAR | WARP_INVERSE_MAP, borderMode=BORDER_CONSTANT, borderValue=fill)
     return Image.fromarray(turned)

@@ -25,6 +25,7 @@ import pytesseract.pytesseract as pytesseract
 from PIL import Image
 
 from storytime.errors import EngineError
+from storytime.ocr.pixels import grey_pixels
 from storytime.ocr.runner import TSV_COLUMNS, TSV_TEXT_COLUMN
 
 # OpenMP reads OMP_THREAD_LIMIT once, when libgomp is loaded with libtesseract
@@ -153,7 +154,8 @@ def _image_set(api: tesserocr.PyTessBaseAPI, image: Image.Image):
     any other mode through that same file."""
     channels = {"L": 1, "RGB": 3}.get(image.mode)
     if channels is not None:
-        api.SetImageBytes(image.tobytes(), image.width, image.height, channels, image.width * channels)
+        data = grey_pixels(image).tobytes() if channels == 1 else image.tobytes()    # ocr.pixels: the same bytes
+        api.SetImageBytes(data, image.width, image.height, channels, image.width * channels)
         yield
         return
     from storytime.ocr.runner_cli import image_file

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from storytime.ocr.pixels import grey_pixels
+
 HANGUL = "Hangul"
 LATIN = "Latin"
 
@@ -114,7 +116,7 @@ def _marks(image: Image.Image):
         import cv2
     except ImportError:      # pragma: no cover
         return None
-    grey = np.asarray(image if image.mode == "L" else image.convert("L"))    # no copy of a grey page first
+    grey = grey_pixels(image if image.mode == "L" else image.convert("L"))    # no copy of a grey page first
     if grey.size == 0 or min(grey.shape) < 16:
         return None
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25)

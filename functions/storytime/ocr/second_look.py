@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageOps
 
+from storytime.ocr.pixels import grey_pixels
+
 WEAK = 60.0          # a word read with less confidence than this is looked at again
 CONFIDENT = 80.0     # lines of the text body: words this confident on average
 MARGIN = 10.0        # a new reading replaces a weak one when this much more confident...
@@ -152,8 +154,7 @@ class _Ink:
     """Dark pixels of the page (ink on paper), to find what no word covers."""
 
     def __init__(self, image: Image.Image) -> None:
-        import numpy as np
-        self.pixels = np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.uint8)
+        self.pixels = grey_pixels(image if image.mode == "L" else image.convert("L"))
 
     def uncovered(self, box: tuple[float, ...], band: tuple[float, float], covered: _Boxes,
                   height: float) -> tuple[int, int, int, int] | None:

@@ -12,6 +12,7 @@ import statistics
 from PIL import Image, ImageFilter
 
 from storytime.ocr.filters import max_filter, min_filter
+from storytime.ocr.pixels import grey_pixels
 
 SKEW_WORK_SIDE = 1000    # the ink map is measured at this size (pixels, longer side)
 SKEW_MIN_PEAK = 2.0      # best profile sharpness / median over the coarse angles
@@ -120,11 +121,10 @@ def _dark_on_paper(background: Image.Image, image: Image.Image, paper: Image.Ima
     point at 20 and ``ImageChops.multiply`` by the 0/255 paper, in three
     OpenCV calls on the map instead of three passes of Pillow's (1.9 -> 0.6 ms
     a map, three maps a page)."""
-    import numpy as np
     from cv2 import CMP_GT, bitwise_and, compare, subtract
 
-    ink = compare(subtract(np.asarray(background), np.asarray(image)), 20, CMP_GT)
-    return Image.fromarray(bitwise_and(ink, np.asarray(paper), dst=ink))
+    ink = compare(subtract(grey_pixels(background), grey_pixels(image)), 20, CMP_GT)
+    return Image.fromarray(bitwise_and(ink, grey_pixels(paper), dst=ink))
 
 
 class _Projected:
@@ -139,7 +139,7 @@ class _Projected:
     def __init__(self, ink: Image.Image) -> None:
         import numpy as np
 
-        ys, xs = np.nonzero(np.asarray(ink))
+        ys, xs = np.nonzero(grey_pixels(ink))
         self.width, self.height = ink.size
         self.u = xs + (0.5 - self.width / 2.0)
         self.v = ys + (0.5 - self.height / 2.0)
@@ -206,7 +206,7 @@ class _Turned:
         window[5] = start_y / 65536.0 - matrix[3] * 0.5 - matrix[4] * 0.5
         part = self.ink.transform((right - left, bottom - top), Image.Transform.AFFINE, window, Image.NEAREST)
         sums = np.zeros(height, dtype=np.int64)
-        sums[top:bottom] = reduce(np.asarray(part), 1, REDUCE_SUM, dtype=CV_32S).ravel()
+        sums[top:bottom] = reduce(grey_pixels(part), 1, REDUCE_SUM, dtype=CV_32S).ravel()
         steps = np.diff(np.minimum((sums * self.weight + (1 << 21)) >> 22, 255))
         return int(steps @ steps)
 
@@ -250,7 +250,7 @@ def row_means(image: Image.Image):
     import numpy as np
     from cv2 import CV_32S, REDUCE_SUM, reduce
 
-    sums = reduce(np.asarray(image), 1, REDUCE_SUM, dtype=CV_32S).ravel().astype(np.int64)
+    sums = reduce(grey_pixels(image), 1, REDUCE_SUM, dtype=CV_32S).ravel().astype(np.int64)
     weight = int(0.5 + (1.0 / image.width) * (1 << 22))
     return np.minimum((sums * weight + (1 << 21)) >> 22, 255)
 
