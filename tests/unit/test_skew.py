@@ -150,3 +150,34 @@ def test_dark_on_paper_is_pillows_subtract_point_and_multiply(seed):
     pillow = ImageChops.multiply(ImageChops.subtract(background, image).point(lambda v: 255 if v > 20 else 0),
                                  paper)
     assert _dark_on_paper(background, image, paper).tobytes() == pillow.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_projected_sharpness_skipping_the_column_test_is_the_same(seed):
+    """At a turn where the ink's box stays inside the map no pixel is dropped,
+    and the column test is skipped: the sharpness is the one with every pixel
+    tested, at every whole degree and at fine steps, on maps whose ink keeps
+    clear of the edges and on maps whose ink touches them."""
+    import math
+
+    import numpy as np
+    from storytime.ocr.skew import _Projected
+
+    rng = np.random.default_rng(seed)
+    height, width = int(rng.integers(40, 400)), int(rng.integers(40, 400))
+    ink = (rng.random((height, width)) < 0.03).astype(np.uint8) * 255
+    if seed % 2:
+        margin = int(rng.integers(1, min(height, width) // 4))
+        ink[:margin], ink[-margin:], ink[:, :margin], ink[:, -margin:] = 0, 0, 0, 0
+    projected = _Projected(Image.fromarray(ink))
+    inside = 0
+    for angle in [*range(-15, 16), *np.round(np.arange(-3, 3, 0.05), 2)]:
+        radians = -math.radians(angle)
+        cos, sin = round(math.cos(radians), 15), round(math.sin(radians), 15)
+        x = np.floor(cos * projected.u - sin * projected.v + width / 2.0)
+        y = np.floor(sin * projected.u + cos * projected.v + height / 2.0)
+        rows = y[(x >= 0) & (x < width) & (y >= 0) & (y < height)].astype(np.int64) if angle else projected.rows
+        steps = np.diff(np.minimum((np.bincount(rows, minlength=height) * projected.weight + (1 << 21)) >> 22, 255))
+        assert projected.sharpness(float(angle)) == int(steps @ steps), angle
+        inside += bool(angle) and projected._all_inside(cos, sin)
+    assert inside or not seed % 2          # the shortcut is taken where the ink keeps clear

@@ -145,6 +145,7 @@ class _Projected:
         self.v = ys + (0.5 - self.height / 2.0)
         self.rows = ys
         self.weight = int(0.5 + (1.0 / self.width) * (1 << 22)) * 255
+        self.box = (self.u.min(), self.u.max(), self.v.min(), self.v.max()) if len(xs) else None
 
     def sharpness(self, angle: float) -> int:
         import numpy as np
@@ -153,12 +154,27 @@ class _Projected:
         if angle:
             radians = -math.radians(angle)     # as Image.rotate: its matrix's coefficients, rounded so
             cos, sin = round(math.cos(radians), 15), round(math.sin(radians), 15)
-            x = np.floor(cos * self.u - sin * self.v + self.width / 2.0)
             y = np.floor(sin * self.u + cos * self.v + self.height / 2.0)
-            rows = y[(x >= 0) & (x < self.width) & (y >= 0) & (y < self.height)].astype(np.int64)
+            if self._all_inside(cos, sin):
+                rows = y.astype(np.int64)       # no pixel to drop: its column need not be found
+            else:
+                x = np.floor(cos * self.u - sin * self.v + self.width / 2.0)
+                rows = y[(x >= 0) & (x < self.width) & (y >= 0) & (y < self.height)].astype(np.int64)
         counts = np.bincount(rows, minlength=self.height)
         steps = np.diff(np.minimum((counts * self.weight + (1 << 21)) >> 22, 255))
         return int(steps @ steps)
+
+    def _all_inside(self, cos: float, sin: float) -> bool:
+        """Every ink pixel lands inside the map at this turn. The corners of
+        the ink's box, turned by the same float steps, bound every pixel's
+        place: each step (a product by a fixed factor, a difference, a sum)
+        rounds monotonically in each of its inputs."""
+        if self.box is None:
+            return False
+        u0, u1, v0, v1 = (float(b) for b in self.box)
+        xs = [cos * u - sin * v + self.width / 2.0 for u in (u0, u1) for v in (v0, v1)]
+        ys = [sin * u + cos * v + self.height / 2.0 for u in (u0, u1) for v in (v0, v1)]
+        return min(xs) >= 0 and max(xs) < self.width and min(ys) >= 0 and max(ys) < self.height
 
 
 def _profile_sharpness(ink: Image.Image, angle: float) -> int:
