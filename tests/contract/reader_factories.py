@@ -48,3 +48,13 @@ def echo_reader():
         return {"sha256": hashlib.sha256(image_bytes).hexdigest(), "bytes": len(image_bytes)}
 
     return read
+
+
+def frozen_count_reader():
+    """Says how many objects its worker keeps out of the collector's walks."""
+    import gc
+
+    def read(image_bytes: bytes, language: str | None = None) -> dict:
+        return {"frozen": gc.get_freeze_count()}
+
+    return read

@@ -131,3 +131,11 @@ def test_a_large_image_reaches_the_worker_whole_through_a_memory_file_closed_aft
     for fd in opened:  # each memory file closed once its call ended
         assert "memfd:storytime-page" not in (os.readlink(f"/proc/self/fd/{fd}") if os.path.exists(
             f"/proc/self/fd/{fd}") else "")
+
+
+def test_a_worker_keeps_its_imports_and_models_out_of_the_collectors_walks():
+    pool = ReaderProcesses(1, timeout=30, factory="tests.contract.reader_factories.frozen_count_reader")
+    try:
+        assert pool(b"page")["frozen"] > 1000
+    finally:
+        pool.close()

@@ -22,6 +22,7 @@ The file is the server's alone, closed after the call, and gone with the process
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -62,6 +63,10 @@ def _start(factory: str, nice: int) -> None:
     lower_priority(nice)  # before anything starts a thread: the whole worker runs below the API
     threading.Thread(target=_end_with, args=(os.getppid(),), name="end-with-server", daemon=True).start()
     _reader = load_handler(factory)()
+    # The imports and models stay for the worker's life: out of the cyclic collector's walks, as in
+    # the server (local/server.py), so a full collection never stops a page's reading for long.
+    gc.collect()
+    gc.freeze()
 
 
 def _end_with(server: int) -> None:
