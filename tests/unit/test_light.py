@@ -74,3 +74,13 @@ def test_the_division_in_strips_is_the_float32_division_for_every_pair_of_greys(
         expected = np.minimum(im * np.float32(255) / bg, np.float32(255)).astype(np.uint8)
         got = np.asarray(_divided(Image.fromarray(greys), Image.fromarray(papers), floor))
         assert (got == expected).all(), floor
+
+
+def test_evening_out_is_flatten_with_its_own_paper_map():
+    """even_out makes the 1/8 copy once for the paper map and the unevenness
+    test: the page it gives is flatten's, byte for byte."""
+    from storytime.ocr.light import paper_map
+
+    page = _page(110, 230, size=(640, 480))
+    assert uneven(page)
+    assert even_out(page).tobytes() == flatten(page, paper_map(page)).tobytes() == flatten(page).tobytes()
