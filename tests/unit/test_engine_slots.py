@@ -143,3 +143,20 @@ def test_busy_ocr_and_speech_answer_throttling_like_rekognition_and_polly():
             assert refused.value.code == "ThrottlingException"
     assert speech.calls == []
     assert start(params)["SynthesisTask"]["TaskStatus"] == "completed"
+
+
+def test_speech_answered_once_done_is_spoken_in_the_calling_thread_and_a_bounded_wait_in_its_own():
+    import threading
+
+    class Where(FakeSpeech):
+        def synthesize_mp3(self, text, voice):
+            self.thread = threading.get_ident()
+            return super().synthesize_mp3(text, voice)
+
+    params = {"OutputS3BucketName": "b", "Text": "Hello.", "VoiceId": "Joanna", "OutputS3KeyPrefix": "s/"}
+    for inline_seconds, here in ((None, True), (30, False)):
+        speech = Where()
+        start = polly_operations(speech, Objects(), "b", EngineSlots(1, nice=0),
+                                 inline_seconds=inline_seconds)["polly.StartSpeechSynthesisTask"]
+        assert start(params)["SynthesisTask"]["TaskStatus"] == "completed"
+        assert (speech.thread == threading.get_ident()) is here  # no thread started and waited for

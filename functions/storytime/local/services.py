@@ -185,9 +185,12 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
             finally:
                 slot.__exit__(None, None, None)
 
-        worker = threading.Thread(target=run, daemon=True, name=f"speech-{task_id[:8]}")
-        worker.start()
-        worker.join(inline_seconds)
+        if inline_seconds is None:  # answered once done: spoken in this thread, niced already by the slot
+            run()
+        else:
+            worker = threading.Thread(target=run, daemon=True, name=f"speech-{task_id[:8]}")
+            worker.start()
+            worker.join(inline_seconds)
         with lock:
             return {"SynthesisTask": dict(task)}
 
