@@ -119,6 +119,7 @@ def test_a_large_image_reaches_the_worker_whole_through_a_memory_file_closed_aft
     from storytime.local import reader_processes
 
     pool = ReaderProcesses(1, timeout=30, factory="tests.contract.reader_factories.echo_reader")
+    assert pool.warm() and pool.memory_files  # a worker can open them here
     opened, memfd_create = [], os.memfd_create
     monkeypatch.setattr(os, "memfd_create", lambda *args: opened.append(memfd_create(*args)) or opened[-1])
     try:
@@ -137,5 +138,27 @@ def test_a_worker_keeps_its_imports_and_models_out_of_the_collectors_walks():
     pool = ReaderProcesses(1, timeout=30, factory="tests.contract.reader_factories.frozen_count_reader")
     try:
         assert pool(b"page")["frozen"] > 1000
+    finally:
+        pool.close()
+
+
+def test_where_a_worker_cannot_open_the_servers_memory_files_images_take_the_pipe(monkeypatch):
+    from contextlib import contextmanager
+
+    from storytime.local import reader_processes
+
+    real = reader_processes._handed_over
+
+    @contextmanager
+    def unopenable(image_bytes, memory_files):
+        with real(image_bytes, memory_files) as image:
+            yield "/proc/self/fd/999999" if isinstance(image, str) else image  # a file the worker cannot open
+
+    pool = ReaderProcesses(1, timeout=30, factory="tests.contract.reader_factories.echo_reader")
+    try:
+        monkeypatch.setattr(reader_processes, "_handed_over", unopenable)
+        pool.warm()
+        assert pool.memory_files is False
+        assert pool(bytes(200_000))["bytes"] == 200_000
     finally:
         pool.close()

@@ -101,6 +101,16 @@ def _handed_over(image_bytes: bytes, memory_files: bool):
         os.close(fd)
 
 
+def _readable(image: bytes | str) -> bool:
+    try:
+        if isinstance(image, str):
+            with open(image, "rb") as file:
+                file.read(1)
+        return True
+    except OSError:
+        return False
+
+
 def _pid(hold: float) -> int:
     time.sleep(hold)  # long enough for another worker that is ready to take the next one
     return os.getpid()
@@ -150,6 +160,9 @@ class ReaderProcesses:
         deadline = time.monotonic() + 300
         while len(pids) < self.size and time.monotonic() < deadline:
             pids |= {future.result() for future in [self._pool.schedule(_pid, (0.05,)) for _ in range(self.size)]}
+        if self.memory_files:  # where a worker may not open this process's files (a locked-down /proc): the pipe
+            with _handed_over(bytes(MEMORY_FILE_BYTES), True) as image:
+                self.memory_files = self._pool.schedule(_readable, (image,)).result(timeout=60)
         return pids
 
     def close(self) -> None:
