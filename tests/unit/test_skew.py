@@ -170,6 +170,7 @@ def test_projected_sharpness_skipping_the_column_test_is_the_same(seed):
         margin = int(rng.integers(1, min(height, width) // 4))
         ink[:margin], ink[-margin:], ink[:, :margin], ink[:, -margin:] = 0, 0, 0, 0
     projected = _Projected(Image.fromarray(ink))
+    weight = int(0.5 + (1.0 / width) * (1 << 22)) * 255  # Pillow's BOX row mean of 255-valued pixels
     inside = 0
     for angle in [*range(-15, 16), *np.round(np.arange(-3, 3, 0.05), 2)]:
         radians = -math.radians(angle)
@@ -177,7 +178,7 @@ def test_projected_sharpness_skipping_the_column_test_is_the_same(seed):
         x = np.floor(cos * projected.u - sin * projected.v + width / 2.0)
         y = np.floor(sin * projected.u + cos * projected.v + height / 2.0)
         rows = y[(x >= 0) & (x < width) & (y >= 0) & (y < height)].astype(np.int64) if angle else projected.rows
-        steps = np.diff(np.minimum((np.bincount(rows, minlength=height) * projected.weight + (1 << 21)) >> 22, 255))
+        steps = np.diff(np.minimum((np.bincount(rows, minlength=height) * weight + (1 << 21)) >> 22, 255))
         assert projected.sharpness(float(angle)) == int(steps @ steps), angle
         inside += bool(angle) and projected._all_inside(cos, sin)
     assert inside or not seed % 2          # the shortcut is taken where the ink keeps clear

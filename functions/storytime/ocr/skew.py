@@ -144,7 +144,6 @@ class _Projected:
         self.u = xs + (0.5 - self.width / 2.0)
         self.v = ys + (0.5 - self.height / 2.0)
         self.rows = ys
-        self.weight = int(0.5 + (1.0 / self.width) * (1 << 22)) * 255
         self.box = (self.u.min(), self.u.max(), self.v.min(), self.v.max()) if len(xs) else None
 
     def sharpness(self, angle: float) -> int:
@@ -160,9 +159,7 @@ class _Projected:
             else:
                 x = np.floor(cos * self.u - sin * self.v + self.width / 2.0)
                 rows = y[(x >= 0) & (x < self.width) & (y >= 0) & (y < self.height)].astype(np.int64)
-        counts = np.bincount(rows, minlength=self.height)
-        steps = np.diff(np.minimum((counts * self.weight + (1 << 21)) >> 22, 255))
-        return int(steps @ steps)
+        return _sharpness(_box_means(np.bincount(rows, minlength=self.height) * 255, self.width))
 
     def _all_inside(self, cos: float, sin: float) -> bool:
         """Every ink pixel lands inside the map at this turn. The corners of
@@ -180,10 +177,15 @@ class _Projected:
 def _profile_sharpness(ink: Image.Image, angle: float) -> int:
     """Sum of squared differences between neighbouring row means of the
     ink turned by ``angle``."""
+    turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
+    return _sharpness(row_means(turned))
+
+
+def _sharpness(means) -> int:
+    """Sum of squared differences between neighbouring row means."""
     import numpy as np
 
-    turned = ink.rotate(angle, resample=Image.NEAREST) if angle else ink
-    steps = np.diff(row_means(turned))
+    steps = np.diff(means)
     return int(steps @ steps)
 
 
@@ -198,7 +200,6 @@ class _Turned:
     def __init__(self, ink: Image.Image) -> None:
         self.ink = ink
         self.box = ink.getbbox()
-        self.weight = int(0.5 + (1.0 / ink.width) * (1 << 22))
 
     def sharpness(self, angle: float) -> int:
         import numpy as np
@@ -223,8 +224,7 @@ class _Turned:
         part = self.ink.transform((right - left, bottom - top), Image.Transform.AFFINE, window, Image.NEAREST)
         sums = np.zeros(height, dtype=np.int64)
         sums[top:bottom] = reduce(grey_pixels(part), 1, REDUCE_SUM, dtype=CV_32S).ravel()
-        steps = np.diff(np.minimum((sums * self.weight + (1 << 21)) >> 22, 255))
-        return int(steps @ steps)
+        return _sharpness(_box_means(sums, width))
 
     def _window(self, matrix: list[float]) -> tuple[int, int, int, int]:
         """The turned map's pixels whose source can be inside the ink's box (2 px spare)."""
@@ -266,8 +266,15 @@ def row_means(image: Image.Image):
     import numpy as np
     from cv2 import CV_32S, REDUCE_SUM, reduce
 
-    sums = reduce(grey_pixels(image), 1, REDUCE_SUM, dtype=CV_32S).ravel().astype(np.int64)
-    weight = int(0.5 + (1.0 / image.width) * (1 << 22))
+    return _box_means(reduce(grey_pixels(image), 1, REDUCE_SUM, dtype=CV_32S).ravel().astype(np.int64), image.width)
+
+
+def _box_means(sums, width: int):
+    """Row means (numpy int64) from row sums as Pillow's BOX resize to one column makes them:
+    one fixed-point weight (1/width in 22 bits), rounded, at most 255."""
+    import numpy as np
+
+    weight = int(0.5 + (1.0 / width) * (1 << 22))
     return np.minimum((sums * weight + (1 << 21)) >> 22, 255)
 
 
