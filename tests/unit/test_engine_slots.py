@@ -146,8 +146,6 @@ def test_busy_ocr_and_speech_answer_throttling_like_rekognition_and_polly():
 
 
 def test_speech_answered_once_done_is_spoken_in_the_calling_thread_and_a_bounded_wait_in_its_own():
-    import threading
-
     class Where(FakeSpeech):
         def synthesize_mp3(self, text, voice):
             self.thread = threading.get_ident()
