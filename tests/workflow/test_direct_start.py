@@ -1,6 +1,7 @@
 """StartExecution goes straight to moto's backend (moto_patch.direct_start), answering as the API would."""
 
 import json
+import uuid
 
 import pytest
 from botocore.exceptions import ParamValidationError
@@ -29,3 +30,13 @@ def test_its_errors_are_the_apis(runtime):
     # Started again under its name, as after a crash between the claim and the start: the port keeps the ARN.
     assert runtime.workflow.start("direct-2", {"id": "z"}) == first["executionArn"]
     assert runtime.workflow.wait(first["executionArn"]) == "FAILED"
+
+
+def test_an_unnamed_execution_is_named_with_a_uuid_as_on_aws(runtime):
+    sfn = runtime.workflow._sfn
+    machine = runtime.settings.state_machine_arn
+    arns = [sfn.start_execution(stateMachineArn=machine)["executionArn"] for _ in range(2)]
+    names = [arn.rsplit(":", 1)[1] for arn in arns]
+    assert names[0] != names[1] and all(str(uuid.UUID(name)) == name for name in names)
+    assert sfn.describe_execution(executionArn=arns[0])["input"] == "{}"
+    assert {runtime.workflow.wait(arn) for arn in arns} == {"FAILED"}  # ran: no page named

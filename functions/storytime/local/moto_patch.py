@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import functools
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
@@ -289,7 +290,9 @@ def direct_start(client):
         arn = api_params["stateMachineArn"]
         try:
             backend = get_backend(arn.split(":")[4], arn.split(":")[3])
-            execution = backend.start_execution(arn, api_params.get("name"), api_params.get("input"))
+            # Unnamed, AWS names the execution with a UUID (moto's backend would name it "None").
+            name = api_params.get("name") or str(uuid.uuid4())
+            execution = backend.start_execution(arn, name, api_params.get("input", "{}"))
         except JsonRESTError as error:  # moto's answer to a request, as botocore would raise it
             parsed = {"Error": {"Code": error.error_type, "Message": error.message},
                       "ResponseMetadata": {"HTTPStatusCode": error.code}}
