@@ -40,14 +40,14 @@ from bench.quality import IMAGE_SUFFIXES, warm_up  # noqa: E402
 # Module-level names the engine's modules call: step -> (the module that looks
 # it up, where it is wrapped; its name there), and the engine's own methods;
 # "tesseract" is the child processes.
-FUNCTIONS = {name: (preparation, name) for name in ("flatten_if_curved", "working_copy", "ink_map", "estimate_skew",
+FUNCTIONS = {name: (preparation, name) for name in ("flatten_if_curved", "working_copy", "estimate_skew",
                                                       "fanned", "rotated", "even_out")}
 FUNCTIONS.update({"survey": (working_size, "survey"),
                   "shrunk": (working_size, "shrunk"), "second_look": (tesseract, "second_look"),
                   "_image_file": (runner_cli, "image_file"), "_spaces_before": (tesseract, "spaces_before"),
                   "_border_grey": (preparation, "border_grey"), "_response": (tesseract, "detections")})
 METHODS = ["_open", "_lines", "_rescaled", "_tesseract"]
-STEPS = ["open", "script_guess", "survey", "shrunk", "flatten_if_curved", "working_copy", "ink_map", "estimate_skew",
+STEPS = ["open", "script_guess", "survey", "shrunk", "flatten_if_curved", "working_copy", "estimate_skew",
          "fanned", "rotated",
          "_border_grey", "even_out", "_image_file", "tesseract", "_lines", "_spaces_before", "_tesseract",
          "_rescaled", "second_look", "_response", "read_page", "other"]
@@ -165,7 +165,7 @@ def main(argv: list[str]) -> int:
     warm = warm_up(engine)
     images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
                     and p.with_name(p.name + ".gt.txt").exists())
-    short = {"flatten_if_curved": "dewarp", "working_copy": "skwcopy", "ink_map": "ink", "estimate_skew": "skew",
+    short = {"flatten_if_curved": "dewarp", "working_copy": "skwcopy", "estimate_skew": "skew",
              "fanned": "fanned", "rotated": "rotate", "_border_grey": "border", "even_out": "light",
              "_image_file": "tiff", "tesseract": "TESS", "_lines": "tsv", "_spaces_before": "spaces",
              "_tesseract": "lines", "_rescaled": "rescale", "second_look": "2ndlook",

@@ -1,7 +1,7 @@
 """Skew measured on one shared working copy (ocr/skew.py), on drawn pages."""
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
-from storytime.ocr.skew import SKEW_WORK_SIDE, estimate_skew, fanned, ink_map, working_copy
+from storytime.ocr.skew import SKEW_WORK_SIDE, estimate_skew, fanned, working_copy
 
 
 def _page(angle: float, size=(1500, 2000)) -> Image.Image:
@@ -182,11 +182,3 @@ def test_projected_sharpness_skipping_the_column_test_is_the_same(seed):
         assert projected.sharpness(float(angle)) == int(steps @ steps), angle
         inside += bool(angle) and projected._all_inside(cos, sin)
     assert inside or not seed % 2          # the shortcut is taken where the ink keeps clear
-
-
-@pytest.mark.parametrize("angle", [0.0, 1.5, -3.0])
-def test_an_ink_map_made_once_and_handed_over_measures_what_estimate_skew_makes_itself(angle):
-    small = working_copy(_page(angle))
-    ink = ink_map(small)
-    assert estimate_skew(small, 15.0, 1.0, ink=ink) == estimate_skew(small, 15.0, 1.0)
-    assert ink.size == small.size and ink.getbbox() is not None

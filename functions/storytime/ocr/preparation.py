@@ -27,7 +27,7 @@ from storytime.ocr.frames import rotated, turns_within
 from storytime.ocr.light import even_out
 from storytime.ocr.reading import Frame
 from storytime.ocr.scale import fitted_size
-from storytime.ocr.skew import estimate_skew, fanned, ink_map, working_copy
+from storytime.ocr.skew import estimate_skew, fanned, ink_box, working_copy
 
 # The page's ink kept at least this share of the image's longer side inside
 # its own frame when turned: then the turn keeps that frame (``_turned``).
@@ -101,28 +101,27 @@ class PagePreparation:
             upright, warp = flat
             return self._light(upright), Frame(rotation, 0.0, turned.size, upright.size, warp)
         small = working_copy(turned) if self.max_skew > 0 else turned    # scaled down once, for both
-        ink = ink_map(small) if self.max_skew > 0 else None             # measured once, for skew and canvas
-        skew = estimate_skew(small, self.max_skew, self.min_skew, ink=ink) if ink is not None else 0.0
+        skew = estimate_skew(small, self.max_skew, self.min_skew) if self.max_skew > 0 else 0.0
         if abs(skew) < max(self.min_skew, 1e-9) or fanned(small, self.max_skew):
             return self._light(turned), Frame(rotation, 0.0, turned.size, turned.size)
         # The corners the turn uncovers take the colour of the image's own
         # border: white corners against a photo's dark background cost the
         # two-column photo the left ends of its first lines (2.7 % CER; raw
         # tesseract, not turned, 0.8 %).
-        upright = self._turned(turned, small, ink, skew) if own_frame else rotated(turned, skew, border_grey(turned))
+        upright = self._turned(turned, small, skew) if own_frame else rotated(turned, skew, border_grey(turned))
         return self._light(upright), Frame(rotation, skew, turned.size, upright.size)
 
     @staticmethod
-    def _turned(image: Image.Image, small: Image.Image, ink: Image.Image | None, skew: float) -> Image.Image:
+    def _turned(image: Image.Image, small: Image.Image, skew: float) -> Image.Image:
         """``image`` turned by ``skew`` degrees on its own canvas when its ink
-        (``ink``, measured on ``small``, its working copy) stays inside it, else on a
+        (measured on ``small``, its working copy) stays inside it, else on a
         canvas grown to hold all of it. For the Hangul reads (``own_frame``):
         the grown canvas's margins cost kor's mode 4 time and no text (the
         Korean prose photo, turned 1 degree: 1580x2228 px against 1540x2200,
         1.57 -> 1.49 s of CPU, CER 1.61 -> 1.51 %); eng's reads of the turned
         English photos cost the same on either canvas (within 1 %), and the
         dense one lost a comma on its own (0.00 -> 0.02 % CER)."""
-        box = ink.getbbox() if ink is not None else None
+        box = ink_box(small)
         scale = image.width / small.width
         keep = box is not None and turns_within(tuple(v * scale for v in box), skew, image.size,
                                                 max(INSIDE * max(image.size), 2 * scale))

@@ -29,8 +29,7 @@ def working_copy(image: Image.Image) -> Image.Image:
     return small
 
 
-def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float = 0.0, sign: int = 0,
-                  ink: Image.Image | None = None) -> float:
+def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float = 0.0, sign: int = 0) -> float:
     """Degrees to turn ``image`` counter-clockwise (``image.rotate(angle)``)
     so that its text lines run horizontally; 0.0 when there is no clear answer,
     or when the answer is sure to be smaller than ``min_angle`` (a caller
@@ -43,9 +42,8 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
     turned by candidate angles, and the angle whose row sums change most
     sharply from row to row (text lines vs. the gaps between them) wins.
     Whole degrees on a half-size map first, then 0.25 and 0.05 degree steps.
-    ``ink``: ``ink_map(image)``, when the caller has it already.
     """
-    ink = ink_map(image) if ink is None else ink
+    ink = _ink_map(working_copy(image))
     if ink is None:
         return 0.0
     coarse_ink = ink.resize((max(1, ink.width // 2), max(1, ink.height // 2)), Image.BOX)
@@ -94,12 +92,19 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
     return round(best[1], 2)
 
 
-def ink_map(image: Image.Image) -> Image.Image | None:
-    """The ink ``estimate_skew`` measures on ``image`` (255 = ink; at its
-    working copy's size; a dark border, a table around the page, is not
-    ink), or None when the image is too small to tell. Made once, it can be
-    handed to ``estimate_skew`` and its box taken (``getbbox``) too."""
-    return _ink_map(working_copy(image))
+def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom) around the ink ``estimate_skew``
+    measures on ``image`` (its working copy: a dark border, a table around
+    the page, is not ink), in that copy's pixels; None when there is none."""
+    import numpy as np
+
+    ink = _ink_map(working_copy(image))
+    if ink is None:
+        return None
+    rows, cols = np.nonzero(grey_pixels(ink))
+    if not len(rows):
+        return None
+    return int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1
 
 
 def _ink_map(image: Image.Image) -> Image.Image | None:
