@@ -2,7 +2,7 @@
 that rotate_point / unrotate_point map words back to the photo."""
 import pytest
 from PIL import Image
-from storytime.ocr.frames import rotate_point, rotated, turns_within, unrotate_point
+from storytime.ocr.frames import rotate_point, rotated, unrotate_point
 
 DOTS = [(50, 40), (300, 60), (200, 250), (380, 280)]
 
@@ -49,28 +49,3 @@ def test_the_uncovered_corners_take_the_fill_and_the_pixels_are_pillows_bilinear
     inside = (40, 40, turned.width - 40, turned.height - 40)      # clear of the image's edge, which
     ours, theirs = turned.crop(inside).tobytes(), pillow.crop(inside).tobytes()    # each blends its own way
     assert max(abs(a - b) for a, b in zip(ours, theirs)) <= 2
-
-
-@pytest.mark.parametrize("angle", [1.35, -3.7])
-def test_on_its_own_canvas_the_turn_is_pillows_about_the_centre_and_maps_back(angle):
-    image = _dotted()
-    turned = rotated(image, angle, 255, expand=False)
-    assert turned.size == image.size == image.rotate(angle).size
-    for x, y in DOTS[1:3]:          # the dots clear of the corners the turn cuts off
-        centre = rotate_point(x + 3, y + 3, angle, image.size, turned.size)
-        assert _dark_centre(turned, centre) == pytest.approx(centre, abs=0.1)
-        assert unrotate_point(*_dark_centre(turned, centre), angle, image.size, turned.size) == \
-            pytest.approx((x + 3, y + 3), abs=0.1)
-    pillow = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
-    inside = (40, 40, turned.width - 40, turned.height - 40)
-    ours, theirs = turned.crop(inside).tobytes(), pillow.crop(inside).tobytes()
-    assert max(abs(a - b) for a, b in zip(ours, theirs)) <= 2
-
-
-def test_a_box_turns_within_the_frame_only_when_its_corners_stay_inside_by_the_margin():
-    size = (400, 600)
-    assert turns_within((100, 100, 300, 500), 2.0, size, 10)
-    assert not turns_within((100, 100, 300, 500), 2.0, size, 95)       # the margin counts
-    assert not turns_within((5, 100, 300, 500), 2.0, size, 10)         # ink at the left edge
-    assert not turns_within((20, 20, 380, 580), 5.0, size, 1)          # its corners swing out
-    assert turns_within((20, 20, 380, 580), 0.0, size, 1)

@@ -40,7 +40,7 @@ class Scripted(TesseractDetectText):
     def _read_turned(self, image, rotation, psm=None, languages=None, uprights=None, rescale=True):
         languages = languages or self.latin
         if uprights is not None:
-            uprights.setdefault((rotation, False), (image, None))
+            uprights.setdefault(rotation, (image, None))
         self.runs.append(f"ocr {languages} {rotation}")
         return self.pages.get((rotation, languages), reading("", 0))
 

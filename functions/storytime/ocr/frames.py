@@ -50,10 +50,9 @@ def to_original(u: float, v: float, rotation: int) -> tuple[float, float]:
     return u, v
 
 
-def rotated(image: Image.Image, angle: float, fill: int, expand: bool = True) -> Image.Image:
-    """``image.rotate(angle, expand=expand, fillcolor=fill)`` for a grey image
-    (``angle`` counter-clockwise degrees, on a canvas grown to hold it all,
-    or with ``expand`` False on the image's own, about its centre),
+def rotated(image: Image.Image, angle: float, fill: int) -> Image.Image:
+    """``image.rotate(angle, expand=True, fillcolor=fill)`` for a grey image
+    (``angle`` counter-clockwise degrees, on a canvas grown to hold it all),
     interpolated bilinearly by OpenCV: on the canvas and at the place Pillow
     puts it (Pillow's own matrix, computed as ``Image.rotate`` computes it), so
     that :func:`rotate_point` and :func:`unrotate_point` hold.
@@ -76,8 +75,6 @@ def rotated(image: Image.Image, angle: float, fill: int, expand: bool = True) ->
     corners = [to_input(x, y, dx, dy) for x, y in ((0, 0), (width, 0), (width, height), (0, height))]
     new_width = math.ceil(max(x for x, _ in corners)) - math.floor(min(x for x, _ in corners))
     new_height = math.ceil(max(y for _, y in corners)) - math.floor(min(y for _, y in corners))
-    if not expand:
-        new_width, new_height = width, height
     dx, dy = to_input(-(new_width - width) / 2, -(new_height - height) / 2, dx, dy)
     # Pillow maps pixel centres (x + 0.5); OpenCV maps pixel indices.
     matrix = np.array([[cos, sin, dx + (cos + sin) / 2 - 0.5],
@@ -86,13 +83,3 @@ def rotated(image: Image.Image, angle: float, fill: int, expand: bool = True) ->
     turned = warpAffine(grey_pixels(grey), matrix, (new_width, new_height),
                         flags=INTER_LINEAR | WARP_INVERSE_MAP, borderMode=BORDER_CONSTANT, borderValue=fill)
     return Image.fromarray(turned)
-
-
-def turns_within(box: tuple[float, float, float, float], angle: float, size: tuple[int, int],
-                 margin: float) -> bool:
-    """The box (left, top, right, bottom) of an image of ``size``, turned by
-    ``angle`` about the image's centre, stays ``margin`` pixels inside that
-    image's own frame: a turn that need not grow the canvas to keep it."""
-    left, top, right, bottom = box
-    corners = [rotate_point(x, y, angle, size, size) for x in (left, right) for y in (top, bottom)]
-    return all(margin <= x <= size[0] - margin and margin <= y <= size[1] - margin for x, y in corners)

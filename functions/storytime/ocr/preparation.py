@@ -23,15 +23,11 @@ from PIL import Image, UnidentifiedImageError
 
 from storytime.errors import UnreadableImage
 from storytime.ocr.dewarp import flatten_if_curved
-from storytime.ocr.frames import rotated, turns_within
+from storytime.ocr.frames import rotated
 from storytime.ocr.light import even_out
 from storytime.ocr.reading import Frame
 from storytime.ocr.scale import fitted_size
-from storytime.ocr.skew import estimate_skew, fanned, ink_box, working_copy
-
-# The page's ink kept at least this share of the image's longer side inside
-# its own frame when turned: then the turn keeps that frame (``_turned``).
-INSIDE = 0.01
+from storytime.ocr.skew import estimate_skew, fanned, working_copy
 
 # Clockwise rotation (degrees) that makes the page upright -> PIL transpose.
 _TRANSPOSE = {
@@ -39,11 +35,6 @@ _TRANSPOSE = {
     180: Image.Transpose.ROTATE_180,
     270: Image.Transpose.ROTATE_90,
 }
-
-
-# A page's straightened images, made once per (quarter turn, own_frame) and
-# kept for the next read of the same page.
-Uprights = dict[tuple[int, bool], tuple[Image.Image, Frame]]
 
 
 class PagePreparation:
@@ -91,10 +82,9 @@ class PagePreparation:
     def _rotate(image: Image.Image, rotation: int) -> Image.Image:
         return image.transpose(_TRANSPOSE[rotation]) if rotation else image
 
-    def _straighten(self, image: Image.Image, rotation: int, own_frame: bool = False) -> tuple[Image.Image, Frame]:
+    def _straighten(self, image: Image.Image, rotation: int) -> tuple[Image.Image, Frame]:
         """Quarter-turn ``image`` upright, then flatten it if it curves, else
-        undo its small skew (with ``own_frame``, on the image's own canvas
-        when its ink stays inside it: ``_turned``)."""
+        undo its small skew."""
         turned = self._rotate(image, rotation)
         flat = flatten_if_curved(turned, self.curved) if self.curved is not None else None
         if flat is not None:
@@ -108,24 +98,8 @@ class PagePreparation:
         # border: white corners against a photo's dark background cost the
         # two-column photo the left ends of its first lines (2.7 % CER; raw
         # tesseract, not turned, 0.8 %).
-        upright = self._turned(turned, small, skew) if own_frame else rotated(turned, skew, border_grey(turned))
+        upright = rotated(turned, skew, border_grey(turned))
         return self._light(upright), Frame(rotation, skew, turned.size, upright.size)
-
-    @staticmethod
-    def _turned(image: Image.Image, small: Image.Image, skew: float) -> Image.Image:
-        """``image`` turned by ``skew`` degrees on its own canvas when its ink
-        (measured on ``small``, its working copy) stays inside it, else on a
-        canvas grown to hold all of it. For the Hangul reads (``own_frame``):
-        the grown canvas's margins cost kor's mode 4 time and no text (the
-        Korean prose photo, turned 1 degree: 1580x2228 px against 1540x2200,
-        1.57 -> 1.49 s of CPU, CER 1.61 -> 1.51 %); eng's reads of the turned
-        English photos cost the same on either canvas (within 1 %), and the
-        dense one lost a comma on its own (0.00 -> 0.02 % CER)."""
-        box = ink_box(small)
-        scale = image.width / small.width
-        keep = box is not None and turns_within(tuple(v * scale for v in box), skew, image.size,
-                                                max(INSIDE * max(image.size), 2 * scale))
-        return rotated(image, skew, border_grey(image), expand=not keep)
 
     def _light(self, upright: Image.Image) -> Image.Image:
         """Paper lit unevenly evened out (``ocr.light``), when measured so."""

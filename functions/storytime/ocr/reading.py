@@ -37,10 +37,8 @@ class Line:
 class Frame:
     """How the image Tesseract read was made from the input image: first a
     clockwise quarter turn (``rotation``), then ``turned.rotate(skew,
-    expand=True)`` (``skew`` counter-clockwise degrees, 0 = not turned; on
-    the turned image's own canvas, ``upright_size == turned_size``, when its
-    text stays inside it: ``ocr.preparation``), or, for a curved page,
-    flattened instead (``warp``, see ``ocr.dewarp``)."""
+    expand=True)`` (``skew`` counter-clockwise degrees, 0 = not turned), or,
+    for a curved page, flattened instead (``warp``, see ``ocr.dewarp``)."""
     rotation: int
     skew: float
     turned_size: tuple[int, int]     # after the quarter turn

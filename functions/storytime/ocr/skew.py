@@ -92,21 +92,6 @@ def estimate_skew(image: Image.Image, max_angle: float = 15.0, min_angle: float 
     return round(best[1], 2)
 
 
-def ink_box(image: Image.Image) -> tuple[int, int, int, int] | None:
-    """The box (left, top, right, bottom) around the ink ``estimate_skew``
-    measures on ``image`` (its working copy: a dark border, a table around
-    the page, is not ink), in that copy's pixels; None when there is none."""
-    import numpy as np
-
-    ink = _ink_map(working_copy(image))
-    if ink is None:
-        return None
-    rows, cols = np.nonzero(grey_pixels(ink))
-    if not len(rows):
-        return None
-    return int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1
-
-
 def _ink_map(image: Image.Image) -> Image.Image | None:
     """Binary map (255 = ink) of the dark strokes on the page (its working copy)."""
     small = image

@@ -18,8 +18,7 @@ import statistics
 from PIL import Image
 
 from storytime.core.language import latin_language
-from storytime.ocr.preparation import Uprights
-from storytime.ocr.reading import ALNUM, Reading
+from storytime.ocr.reading import ALNUM, Frame, Reading
 from storytime.ocr.script import HANGUL
 from storytime.ocr.script import Guess as ScriptGuess
 
@@ -79,7 +78,7 @@ class ReadingStrategy:
 
     def _read_page(self, image: Image.Image, language: str | None, found: ScriptGuess | None) -> Reading:
         """``read`` of ``image`` (at its working scale), the script guessed."""
-        uprights: Uprights = {}
+        uprights: dict[int, tuple[Image.Image, Frame]] = {}
         hinted = self._read_hinted(image, language, uprights)
         if hinted is not None:
             return hinted
@@ -119,16 +118,16 @@ class ReadingStrategy:
         if osd is not None and osd[2] not in _CJK_SCRIPTS and osd[0] == 0 and osd[1] < self.osd_min_confidence:
             osd = None      # a guess from a few characters (a sign): no opinion
         if osd is None:
-            return max(self._rescaled(first(), uprights[0, False][0]), *hangul.values(),
+            return max(self._rescaled(first(), uprights[0][0]), *hangul.values(),
                        self._read_turned(image, 0, languages=self.sign, uprights=uprights), key=lambda r: r.score)
         rotation, confidence, script = osd
         if script not in _CJK_SCRIPTS:
             if rotation == 0:
-                return self._rescaled(first(), uprights[0, False][0])    # upright Latin, just hard to read
+                return self._rescaled(first(), uprights[0][0])    # upright Latin, just hard to read
             turned = self._read_turned(image, rotation, languages=self.latin, uprights=uprights)
             if confidence >= self.osd_min_confidence or on_side:
                 return turned
-            return max(self._rescaled(first(), uprights[0, False][0]), turned, key=lambda r: r.score)
+            return max(self._rescaled(first(), uprights[0][0]), turned, key=lambda r: r.score)
         for turn in (rotation, (rotation + 180) % 360):   # OSD's vote on Hangul is weak: the other way up too
             if turn not in hangul:
                 hangul[turn] = self._read_turned(image, turn, 4, self.hangul, uprights)
@@ -137,17 +136,17 @@ class ReadingStrategy:
         return max(hangul.values(), key=lambda r: r.score)
 
     def _latin_kept(self, image: Image.Image, reading: Reading, rotation: int,
-                    uprights: Uprights) -> Reading:
+                    uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading:
         """A confident Latin reading (of the page turned by ``rotation``), or the
         page read again with its own language's model when its words are
         French, Spanish or German."""
         language = _LATIN_MODELS.get(latin_language(reading.text)) if not self.languages else None
         if language and language != self.latin:
             return self._read_turned(image, rotation, languages=language, uprights=uprights)
-        return self._rescaled(reading, uprights[rotation, False][0])
+        return self._rescaled(reading, uprights[rotation][0])
 
     def _read_hinted(self, image: Image.Image, language: str | None,
-                     uprights: Uprights) -> Reading | None:
+                     uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading | None:
         """The page read with the named language's model, when that reads it well."""
         model = self.hangul if language == "ko" else _LATIN_MODELS.get(language or "")
         if self.languages or model is None:

@@ -25,8 +25,8 @@ from PIL import Image
 
 from storytime.ocr.detections import detections
 from storytime.ocr.dewarp import CURVED, preload
-from storytime.ocr.preparation import PagePreparation, Uprights
-from storytime.ocr.reading import ALNUM, Line, Reading
+from storytime.ocr.preparation import PagePreparation
+from storytime.ocr.reading import ALNUM, Frame, Line, Reading
 from storytime.ocr.runner import Runner
 from storytime.ocr.scale import TARGET
 from storytime.ocr.second_look import second_look
@@ -173,19 +173,14 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
 
     def _read_turned(self, image: Image.Image, rotation: int, psm: int | None = None,
                      languages: str | None = None,
-                     uprights: Uprights | None = None,
+                     uprights: dict[int, tuple[Image.Image, Frame]] | None = None,
                      rescale: bool = True) -> Reading:
         """Read ``image`` turned by ``rotation``; ``uprights`` keeps each
-        turned and straightened image for the next read of the same page.
-        The Hangul reads (mode 4, ``hangul``) take a small turn on the
-        image's own canvas when the text stays inside it (``_turned``)."""
+        turned and straightened image for the next read of the same page."""
         uprights = {} if uprights is None else uprights
-        own = psm == 4 and (languages or self.latin) == self.hangul
-        if (rotation, own) not in uprights:
-            other = uprights.get((rotation, not own))
-            same = other is not None and (other[1].skew == 0 or other[1].warp is not None)   # not turned
-            uprights[rotation, own] = other if same else self._straighten(image, rotation, own)
-        upright, frame = uprights[rotation, own]
+        if rotation not in uprights:
+            uprights[rotation] = self._straighten(image, rotation)
+        upright, frame = uprights[rotation]
         reading = self._read(upright, psm, languages or self.latin, rescale)
         reading.frame = frame
         return reading
