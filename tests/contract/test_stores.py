@@ -1,6 +1,7 @@
 """Each port's cases run against its local adapter and its AWS adapter (on moto), so they cannot drift."""
 
 import os
+from dataclasses import replace
 import sqlite3
 import threading
 import time
@@ -172,6 +173,33 @@ def test_a_sqlite_wait_is_woken_by_the_outcome_not_by_looking_again(sqlite_recor
     records.finish(ID, "NO_TEXT", ARN + "-1", completed_at=3.0)
     waiter.join(60)
     assert not waiter.is_alive() and answers[0].status is Status.NO_TEXT
+
+
+def test_a_woken_sqlite_wait_is_handed_its_outcome_without_reading_again(sqlite_records, monkeypatch):
+    """The outcome written in this process goes to its waiters as written: no second read of the
+    database while the page's workflow still runs (each read gives up the interpreter's lock)."""
+    records = sqlite_records
+    records.create(new_record())
+    records.claim_attempt(ID, 0, now=2.0, execution_arn=ARN + "-1")
+    other = "c" * 64
+    records.create(replace(new_record(), id=other, image_key=f"images/{other}.png"))
+    records.claim_attempt(other, 0, now=2.0, execution_arn=ARN + "-2")
+    answers, reads = [], []
+    waiter = threading.Thread(target=lambda: answers.append(records.wait_finished(ID, 600)), daemon=True)
+    waiter.start()
+    waiter.join(0.2)
+    real_get = records.get
+    monkeypatch.setattr(records, "get", lambda record_id: reads.append(record_id) or real_get(record_id))
+    records.finish(other, "COMPLETE", ARN + "-2", completed_at=3.0)  # another page's: this one looks again
+    for _ in range(200):
+        if reads:
+            break
+        time.sleep(0.01)
+    assert reads == [ID] and waiter.is_alive()
+    records.finish(ID, "COMPLETE", ARN + "-1", completed_at=3.0, audio_key="audio/x.mp3")
+    waiter.join(60)
+    assert not waiter.is_alive() and reads == [ID]  # its own outcome: not read again
+    assert answers[0] == real_get(ID) and answers[0].status is Status.COMPLETE
 
 
 def test_past_max_waiters_a_sqlite_wait_answers_at_once(tmp_path):

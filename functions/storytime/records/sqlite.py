@@ -20,6 +20,7 @@ import queue
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -77,6 +78,11 @@ RECHECK_SECONDS = 1.0
 # threads for up to 20 s); past it a request is answered at once, as without ``?wait=``, so
 # long polls alone can never take every connection from uploads.
 MAX_WAITERS = 16
+# Outcomes written by this process, handed to the long polls they wake: a woken waiter takes its
+# page's outcome from here instead of reading the database again while the page's workflow runs
+# its last states (each read gave up the interpreter's lock two or three times, and the workflow
+# took it meanwhile: 1-3 ms before a finished page was answered).
+KEPT_OUTCOMES = 256
 
 
 class SqliteRecordStore:
@@ -99,6 +105,7 @@ class SqliteRecordStore:
             self._db.execute(statement)
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._outcomes = threading.Condition()  # notified when an outcome is written here
+        self._written: OrderedDict[str, Record] = OrderedDict()  # the last outcomes written, under _outcomes
         self._waiters = threading.BoundedSemaphore(max_waiters)
         self._pool_lock = threading.Lock()  # not the write lock: a reader never waits for a write
         self._closed = False
@@ -190,12 +197,15 @@ class SqliteRecordStore:
         try:
             deadline = time.monotonic() + timeout
             with self._outcomes:  # held while reading: an outcome written meanwhile wakes the wait below
+                record = self.get(record_id)
                 while True:
-                    record = self.get(record_id)
                     left = deadline - time.monotonic()
                     if record is None or record.finished or left <= 0:
                         return record
-                    self._outcomes.wait(min(left, RECHECK_SECONDS))
+                    woken = self._outcomes.wait(min(left, RECHECK_SECONDS))
+                    written = self._written.get(record_id) if woken else None
+                    # Another page's outcome, or time to look again (another process may write it).
+                    record = written if written is not None and written.finished else self.get(record_id)
         finally:
             self._waiters.release()
 
@@ -230,7 +240,11 @@ class SqliteRecordStore:
                 return None
             finished = current.with_changes(status=status, execution_arn=execution_arn, **changes)
             self._write(finished, insert=False)
-        with self._outcomes:  # committed: whoever waits for this page reads it now
+        with self._outcomes:  # committed: whoever waits for this page has it now
+            self._written[record_id] = finished
+            self._written.move_to_end(record_id)
+            while len(self._written) > KEPT_OUTCOMES:
+                self._written.popitem(last=False)
             self._outcomes.notify_all()
         return finished
 
