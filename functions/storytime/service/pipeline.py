@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from urllib.parse import unquote, urlsplit
 
 from storytime.core.audio import mp3_seconds
@@ -21,6 +21,10 @@ from storytime.metrics.port import NO_TEXT, PAGES_COMPLETED, PAGES_FAILED
 from storytime.service.deps import Deps
 
 log = logging.getLogger("storytime.pipeline")
+# JoinAudio's writes run at once on threads kept for the next page (a warm Lambda keeps them too):
+# a pool made per call started its threads while the page waited, each start a hand-off of the
+# interpreter's lock.
+_WRITERS = ThreadPoolExecutor(8, thread_name_prefix="join-audio-write")
 
 
 def _record(deps: Deps, page_id: str):
@@ -178,12 +182,14 @@ def join_audio(deps: Deps, page_id: str, parts: list[dict]) -> dict:
                        "application/json"))
     # All at once: a durable write waits mostly for the disk, and the waits share its flushes. The
     # text, written without an fsync where the store allows, is made durable with them.
-    with ThreadPoolExecutor(len(writes)) as pool:
-        others = [pool.submit(deps.objects.put, *write) for write in writes[1:]]
-        others.append(pool.submit(deps.objects.persist, [text_key(page_id)]))
+    others = [_WRITERS.submit(deps.objects.put, *write) for write in writes[1:]]
+    others.append(_WRITERS.submit(deps.objects.persist, [text_key(page_id)]))
+    try:
         deps.objects.put(*writes[0])
-        for written in others:
-            written.result()
+    finally:  # every write has ended (or failed) before the step does
+        wait(others)
+    for written in others:
+        written.result()
     if timings is not None:
         deps.records.update(page_id, timings_key=timings_key(page_id))
     for k in keys + [_object_key(p["marksUri"], deps.settings.bucket) for p in parts if p.get("marksUri")]:
