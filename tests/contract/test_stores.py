@@ -1,10 +1,10 @@
 """Each port's cases run against its local adapter and its AWS adapter (on moto), so they cannot drift."""
 
 import os
-from dataclasses import replace
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 
 import boto3
 import pytest
