@@ -16,11 +16,11 @@ class Objects:
 
     def put(self, key, data, content_type):
         if threading.current_thread() is not threading.main_thread():
-            self.threads.add(threading.get_ident())
+            self.threads.add(threading.current_thread())
         self.stored[key] = data
 
     def persist(self, keys):
-        self.threads.add(threading.get_ident())
+        self.threads.add(threading.current_thread())
         self.persisted += keys
 
     def delete(self, key):
@@ -43,11 +43,10 @@ def test_join_audio_writes_on_threads_kept_from_page_to_page():
                 records=Records(), objects=objects, workflow=None)
     first_id, second_id = "1" * 64, "2" * 64
     pipeline.join_audio(deps, first_id, page(objects, first_id))
-    threads_before = threading.active_count()
-    first = set(objects.threads)
+    writers = {t for t in threading.enumerate() if t.name.startswith("join-audio-write")}
     objects.threads.clear()
     pipeline.join_audio(deps, second_id, page(objects, second_id))
-    assert objects.threads and objects.threads <= first  # the same writer thread, not a new one
-    assert threading.active_count() == threads_before
+    assert objects.threads and objects.threads <= writers  # a kept writer thread, not a new one
+    assert {t for t in threading.enumerate() if t.name.startswith("join-audio-write")} == writers
     assert objects.persisted == [f"text/{first_id}.txt", f"text/{second_id}.txt"]
     assert f"audio/{second_id}.mp3" in objects.stored
