@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.errors import EngineError
-from storytime.ocr.runner_api import ApiRunner
+from storytime.ocr.runner_api import ApiRunner, _image_set, word_table
 from storytime.ocr.runner_cli import CliRunner
 from storytime.ocr.tesseract import TesseractDetectText
 
@@ -131,3 +131,29 @@ def test_pages_read_at_once_answer_as_read_one_at_a_time(api):
     with ThreadPoolExecutor(len(calls)) as pool:
         together = list(pool.map(lambda call: api.run(*call), calls))
     assert together == alone
+
+
+@pytest.mark.parametrize(("name", "psm", "languages"), [
+    ("tesseract_phototest.png", 3, "eng"),
+    ("gen_ko_anthem_photo.jpg", 4, "kor"),
+    ("awssamples_test.jpeg", 6, "kor"),
+    ("ocrmypdf_epson.png", 3, "eng"),      # many blocks and paragraphs
+])
+def test_the_word_table_is_tesseracts_own_row_for_row(api, name, psm, languages):
+    image = page(name)
+    with api._api(languages) as tess:
+        tess.SetPageSegMode(psm)
+        with _image_set(tess, image):
+            assert tess.Recognize(0)
+            own = tess.GetTSVText(0)
+            assert own.count("\n") > 20
+            assert word_table(tess, image.width, image.height) == own
+
+
+def test_the_word_table_of_a_page_without_text_is_the_page_row(api):
+    image = Image.new("L", (300, 200), 255)
+    with api._api("eng") as tess:
+        tess.SetPageSegMode(3)
+        with _image_set(tess, image):
+            assert tess.Recognize(0)
+            assert word_table(tess, 300, 200) == tess.GetTSVText(0) == "1\t1\t0\t0\t0\t0\t0\t0\t300\t200\t-1\t\n"

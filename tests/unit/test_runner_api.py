@@ -70,3 +70,54 @@ def test_no_more_apis_are_kept_than_asked(keep):
     assert len(runner._idle["eng"]) == keep
     runner.close()
     assert runner._idle == {}
+
+
+class Words:
+    """A result iterator over one line of scripted words (text, confidence, box)."""
+
+    def __init__(self, words):
+        self.words, self.at = words, 0
+
+    def Empty(self, level):
+        return self.at >= len(self.words)
+
+    def IsAtBeginningOf(self, level):
+        return self.at == 0
+
+    def Next(self, level):
+        self.at += 1
+
+    def GetUTF8Text(self, level):
+        return self.words[self.at][0]
+
+    def Confidence(self, level):
+        return self.words[self.at][1]
+
+    def BoundingBox(self, level):
+        return self.words[self.at][2] if level == runner_api.RIL.WORD else (0, 0, 90, 20)
+
+
+class Tess:
+    def __init__(self, words):
+        self.words = words
+
+    def GetIterator(self):
+        return Words(self.words)
+
+    def GetTSVText(self, page):
+        return "tesseract's own table"
+
+
+def test_the_word_table_has_tesseracts_rows_and_numbers():
+    table = runner_api.word_table(Tess([("the", 96.5, (1, 2, 31, 12)), ("cat", 91.25, (35, 2, 60, 13))]), 100, 50)
+    assert table == ("1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n"
+                     "2\t1\t1\t0\t0\t0\t0\t0\t90\t20\t-1\t\n"
+                     "3\t1\t1\t1\t0\t0\t0\t0\t90\t20\t-1\t\n"
+                     "4\t1\t1\t1\t1\t0\t0\t0\t90\t20\t-1\t\n"
+                     "5\t1\t1\t1\t1\t1\t1\t2\t30\t10\t96.500000\tthe\n"
+                     "5\t1\t1\t1\t1\t2\t35\t2\t25\t11\t91.250000\tcat\n")
+
+
+def test_a_word_with_a_direction_mark_leaves_the_table_to_tesseract():
+    words = [("the", 96.5, (1, 2, 31, 12)), ("\u200fשלום", 80.0, (35, 2, 60, 13))]
+    assert runner_api.word_table(Tess(words), 100, 50) == "tesseract's own table"
