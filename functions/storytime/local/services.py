@@ -185,7 +185,7 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
             finally:
                 slot.__exit__(None, None, None)
 
-        if inline_seconds is None:  # answered once done: spoken in this thread, niced already by the slot
+        if inline_seconds is None:  # answered once done: spoken in this thread (run() lowers its priority)
             run()
         else:
             worker = threading.Thread(target=run, daemon=True, name=f"speech-{task_id[:8]}")

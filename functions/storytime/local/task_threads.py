@@ -80,10 +80,8 @@ def _run_soon(target: Callable, args: tuple, kwargs: dict, done: threading.Event
         worker = _idle.pop() if _idle else None
     if worker is None:
         worker = _Worker()
-        worker.give((target, args, kwargs, done))
-        worker._thread.start()
-    else:
-        worker.give((target, args, kwargs, done))
+        worker._thread.start()  # it waits for the job given next
+    worker.give((target, args, kwargs, done))
 
 
 class PooledThread:
