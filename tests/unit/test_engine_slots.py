@@ -98,7 +98,6 @@ def test_a_call_whose_turn_does_not_come_in_time_is_refused_and_leaves_the_line(
         assert slots.in_use == 1
 
 
-@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread nice values are a Linux feature")
 def test_an_engine_call_runs_niced_and_the_calling_thread_elsewhere_does_not():
     slots = EngineSlots(1, nice=7)
     seen = {}
