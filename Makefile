@@ -14,7 +14,7 @@ export STORYTIME_PORT STORYTIME_DATA
 # for OpenCV (opencv-python, which page-dewarp needs). libtesseract-dev,
 # libleptonica-dev, pkg-config, g++ and python3-dev build tesserocr (Tesseract in-process)
 # against this same libtesseract.
-SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng fonts-nanum fonts-dejavu-core fonts-liberation chromium libatomic1 nodejs libgl1 libglib2.0-0 libtesseract-dev libleptonica-dev pkg-config g++ python3-dev
+SYSTEM_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor tesseract-ocr-osd tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-deu espeak-ng libespeak-ng1 fonts-nanum fonts-dejavu-core fonts-liberation chromium libatomic1 nodejs libgl1 libglib2.0-0 libtesseract-dev libleptonica-dev pkg-config g++ python3-dev
 STAMP = $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench profile quality soak synth deploy destroy system install clean test-sfn-local

@@ -1,4 +1,6 @@
-"""EspeakSpeech against the real espeak-ng, decoded back with miniaudio."""
+"""The speech engines against the real espeak-ng, decoded back with miniaudio: the same cases on the
+program once per sentence (EspeakSpeech) and on libespeak-ng, a part at once, in worker processes
+(SpeechProcesses)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import miniaudio
 import pytest
 from storytime.errors import EngineError
 from storytime.local.speech_espeak import EspeakSpeech, sanitize_for_espeak
+from storytime.local.speech_processes import SpeechProcesses
 
 pytestmark = pytest.mark.e2e  # espeak-ng is installed by make test: missing, these fail rather than skip
 
@@ -15,9 +18,14 @@ ENGLISH = "Once upon a time, a little bear found a red balloon in the forest."
 KOREAN = "옛날 옛적에 작은 곰이 숲에서 빨간 풍선을 찾았어요."
 
 
-@pytest.fixture(scope="module")
-def speech() -> EspeakSpeech:
-    return EspeakSpeech()
+@pytest.fixture(scope="module", params=["program", "library"])
+def speech(request):
+    if request.param == "program":
+        yield EspeakSpeech()
+        return
+    engine = SpeechProcesses(1)
+    yield engine
+    engine.close()
 
 
 def decode(mp3: bytes) -> miniaudio.DecodedSoundFile:
@@ -121,6 +129,16 @@ def test_missing_binary_is_an_engine_error():
     assert "not installed" in str(e.value)
 
 
+def test_missing_library_is_an_engine_error_on_every_call():
+    engine = SpeechProcesses(1, library="/nonexistent/libespeak-ng.so.1")
+    try:
+        for _ in range(2):  # the worker answers with it rather than dying as it starts
+            with pytest.raises(EngineError, match="not installed"):
+                engine.synthesize_mp3("hello", "en-us")
+    finally:
+        engine.close()
+
+
 def test_sanitize_for_espeak():
     assert sanitize_for_espeak("a [[b]] c") == "a [ [b]] c"
     assert "[[" not in sanitize_for_espeak("[[[[[")
@@ -148,8 +166,9 @@ def test_sentence_marks_say_where_each_sentence_starts_in_the_mp3(speech, text, 
     assert all(gap > 300 for gap in gaps), gaps
 
 
-def test_every_sentence_is_in_the_mp3_encoded_while_the_next_is_spoken(speech):
+def test_every_sentence_is_in_the_mp3_encoded_while_the_next_is_spoken():
     # The encoder runs beside espeak-ng, sentence by sentence: no sentence's audio may be lost.
+    speech = EspeakSpeech()
     sentences = ["The fox ran.", "Then it stopped!", "A new paragraph begins here.", "Is it the end?"]
     whole = decode(speech.synthesize_mp3(" ".join(sentences), "en-us")).duration
     pcm = sum(len(audio) / 2 / rate for audio, rate in (speech._wav(s, "en-us") for s in sentences))

@@ -13,6 +13,7 @@ _ENV = {
     "history_retention_days": "STORYTIME_HISTORY_RETENTION_DAYS",
     "reader_processes": "STORYTIME_READER_PROCESSES",
     "reader_timeout_seconds": "STORYTIME_READER_TIMEOUT_SECONDS",
+    "speech_processes": "STORYTIME_SPEECH_PROCESSES",
 }
 
 
@@ -34,10 +35,14 @@ class LocalSettings:
     # A page's reading may take this long before its worker is ended and the step fails (retried):
     # under ReadPage's TimeoutSeconds (300), so no worker outlives the step that waits for it.
     reader_timeout_seconds: float = 240.0
+    # Speech in this many warm worker processes, a part in one synthesis of libespeak-ng
+    # (speech_processes.py); 0 runs the espeak-ng program once per sentence in the server process.
+    speech_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LocalSettings:
         env = os.environ if env is None else env
         kinds = {"engine_slots": int, "engine_nice": int, "engine_wait_seconds": float,
-                 "history_retention_days": float, "reader_processes": int, "reader_timeout_seconds": float}
+                 "history_retention_days": float, "reader_processes": int, "reader_timeout_seconds": float,
+                 "speech_processes": int}
         return cls(**{name: kinds[name](env[var]) for name, var in _ENV.items() if env.get(var)})

@@ -63,6 +63,7 @@ def default_engines(data: Path, smtp_url: str | None, local: LocalSettings | Non
     from storytime.local.outbox import Outbox
     from storytime.local.reader_processes import ReaderProcesses, tesseract_reader
     from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.local.speech_processes import SpeechProcesses
 
     local = local or LocalSettings.from_env()
     if local.reader_processes > 0:
@@ -71,7 +72,13 @@ def default_engines(data: Path, smtp_url: str | None, local: LocalSettings | Non
         ocr.warm()  # the server's first page is read as fast as the rest
     else:
         ocr = tesseract_reader()  # in this process, its models loaded once and warm
-    return Engines(ocr=ocr, speech=EspeakSpeech(), outbox=Outbox(data / "outbox", smtp_url))
+    if local.speech_processes > 0:
+        # A part in one synthesis of libespeak-ng, in a fresh fork of a warm worker: no process per sentence.
+        speech = SpeechProcesses(local.speech_processes, local.engine_nice)
+        speech.warm()
+    else:
+        speech = EspeakSpeech()  # the espeak-ng program, once per sentence
+    return Engines(ocr=ocr, speech=speech, outbox=Outbox(data / "outbox", smtp_url))
 
 
 class LocalRuntime:
@@ -169,5 +176,7 @@ class LocalRuntime:
         aws_bridge.uninstall(self.operations)
         self._mock.stop()
         self.records.close()
-        if self._own_engines and hasattr(self.engines.ocr, "close"):
-            self.engines.ocr.close()
+        if self._own_engines:
+            for engine in (self.engines.ocr, self.engines.speech):
+                if hasattr(engine, "close"):
+                    engine.close()

@@ -51,37 +51,42 @@ class Spoken:
     sentences: tuple[tuple[int, int, int], ...]  # (first char, end char, start in ms) of each sentence
 
 
-class EspeakSpeech:
-    """Text to MP3 with the espeak-ng command-line program, one sentence at a time.
+def check_voice(espeak_voice: str) -> None:
+    if not isinstance(espeak_voice, str) or not _VOICE.fullmatch(espeak_voice):
+        raise EngineError(f"Not an espeak-ng voice name: {espeak_voice!r}")
 
-    Speaking each sentence on its own is what tells where each one starts in
-    the audio (espeak-ng's command line reports no timings): the speech marks
-    a read-along page needs, in Polly's shape.
+
+def mp3_encoder(rate: int, bitrate_kbps: int) -> lameenc.Encoder:
+    encoder = lameenc.Encoder()
+    encoder.set_channels(1)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_bit_rate(bitrate_kbps)
+    # LAME's "fast" setting: the same bit rate, 2.7x less encoding than 2 ("high quality")
+    # for a synthetic voice (measured on 2 minutes of espeak-ng speech).
+    encoder.set_quality(7)
+    return encoder
+
+
+class KeptSpeech:
+    """Polly's two tasks of a part on one synthesis: the MP3, then its sentence marks.
+
+    The MP3 task and the marks task of a part ask for the same text one after the other: the
+    marks take the spoken audio's timings, once. Another page with the same text is spoken anew.
+    A subclass speaks in ``_spoken(text, voice) -> Spoken``.
     """
 
-    # The MP3 task and the marks task of a part ask for the same text one after the other: the
-    # marks take the spoken audio's timings, once. Another page with the same text is spoken anew.
     KEPT = 16
 
-    def __init__(
-        self,
-        binary: str = "espeak-ng",
-        *,
-        bitrate_kbps: int = 64,
-        timeout_seconds: float = 120.0,
-    ) -> None:
-        self.binary = binary
-        self.bitrate_kbps = bitrate_kbps
-        self.timeout_seconds = timeout_seconds
+    def __init__(self) -> None:
         self._recent: OrderedDict[tuple[str, str], Spoken] = OrderedDict()
         self._lock = threading.Lock()
 
     def synthesize_mp3(self, text: str, espeak_voice: str) -> bytes:
         """Speak ``text`` with espeak-ng voice ``espeak_voice`` (e.g. "en-us", "ko").
 
-        Returns MP3 bytes (mono, the WAV's sample rate, ``bitrate_kbps``).
+        Returns MP3 bytes (mono, espeak-ng's sample rate, ``bitrate_kbps``).
         Raises :class:`EngineError` for empty text, an unknown voice, a
-        missing binary, a timeout, or no audio.
+        missing engine, a timeout, or no audio.
         """
         return self.speak(text, espeak_voice).mp3
 
@@ -98,11 +103,45 @@ class EspeakSpeech:
         return marks
 
     def speak(self, text: str, espeak_voice: str, keep: bool = True) -> Spoken:
-        if not isinstance(espeak_voice, str) or not _VOICE.fullmatch(espeak_voice):
-            raise EngineError(f"Not an espeak-ng voice name: {espeak_voice!r}")
+        check_voice(espeak_voice)
         with self._lock:
             if (text, espeak_voice) in self._recent:
                 return self._recent[(text, espeak_voice)]
+        spoken = self._spoken(text, espeak_voice)
+        if not keep:
+            return spoken
+        with self._lock:
+            self._recent[(text, espeak_voice)] = spoken
+            while len(self._recent) > self.KEPT:
+                self._recent.popitem(last=False)
+        return spoken
+
+    def _spoken(self, text: str, espeak_voice: str) -> Spoken:
+        raise NotImplementedError
+
+
+class EspeakSpeech(KeptSpeech):
+    """Text to MP3 with the espeak-ng command-line program, one sentence at a time.
+
+    Speaking each sentence on its own is what tells where each one starts in
+    the audio (espeak-ng's command line reports no timings): the speech marks
+    a read-along page needs, in Polly's shape. Each sentence costs a process
+    (~7 ms of CPU to start); :mod:`speech_processes` speaks a part at once.
+    """
+
+    def __init__(
+        self,
+        binary: str = "espeak-ng",
+        *,
+        bitrate_kbps: int = 64,
+        timeout_seconds: float = 120.0,
+    ) -> None:
+        super().__init__()
+        self.binary = binary
+        self.bitrate_kbps = bitrate_kbps
+        self.timeout_seconds = timeout_seconds
+
+    def _spoken(self, text: str, espeak_voice: str) -> Spoken:
         encoded, sentences, samples, rate, encoder = [], [], 0, None, None
         # The MP3 encoder (which lets go of the GIL) encodes each sentence while espeak-ng
         # speaks the next: on a page it cost several times espeak-ng's own time, serially.
@@ -113,7 +152,7 @@ class EspeakSpeech:
                     continue
                 pcm, sentence_rate = self._wav(clean, espeak_voice)
                 if encoder is None:
-                    rate, encoder = sentence_rate, self._encoder(sentence_rate)
+                    rate, encoder = sentence_rate, mp3_encoder(sentence_rate, self.bitrate_kbps)
                 sentences.append((first, end, round(samples * 1000 / rate)))
                 encoded.append(encoding.submit(encoder.encode, pcm))
                 samples += len(pcm) // 2
@@ -123,14 +162,7 @@ class EspeakSpeech:
             mp3 = b"".join(bytes(piece.result()) for piece in encoded)
         if not mp3:
             raise EngineError("MP3 encoding produced no data")
-        spoken = Spoken(mp3, tuple(sentences))
-        if not keep:
-            return spoken
-        with self._lock:
-            self._recent[(text, espeak_voice)] = spoken
-            while len(self._recent) > self.KEPT:
-                self._recent.popitem(last=False)
-        return spoken
+        return Spoken(mp3, tuple(sentences))
 
     # ------------------------------------------------------------------
 
@@ -169,13 +201,3 @@ class EspeakSpeech:
         if not pcm:
             raise EngineError(f"espeak-ng produced no audio: {stderr or 'no message'}")
         return pcm, rate
-
-    def _encoder(self, rate: int) -> lameenc.Encoder:
-        encoder = lameenc.Encoder()
-        encoder.set_channels(1)
-        encoder.set_in_sample_rate(rate)
-        encoder.set_bit_rate(self.bitrate_kbps)
-        # LAME's "fast" setting: the same bit rate, 2.7x less encoding than 2 ("high quality")
-        # for a synthetic voice (measured on 2 minutes of espeak-ng speech).
-        encoder.set_quality(7)
-        return encoder

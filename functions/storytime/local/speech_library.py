@@ -1,0 +1,191 @@
+"""A whole part in one synthesis with libespeak-ng (ctypes), each sentence's start from its words.
+
+The espeak-ng program tells no timings, so :class:`~storytime.local.speech_espeak.EspeakSpeech`
+starts one process per sentence (~7 ms of CPU each just to start). The library reports, with the
+audio, an event at each word: its character position in the text and its time in the audio. A
+part is spoken in one call, as ``espeak-ng`` would speak it, and each sentence starts where its
+first word does.
+
+Our own small binding: pyttsx3's is a private module of a playback library (it loads the library
+on import and drives it for the sound card), phonemizer binds only phonemisation, and the packages
+that bind synthesis (espeak-ng-python: "minimally functional"; py-espeak-ng, espeakng: the program)
+do not give events with the audio.
+
+The text is untrusted OCR output: it is still sanitised (:func:`sanitize_for_espeak`), and handed
+over as UTF-8 (``espeakCHARS_UTF8``) without ``espeakSSML`` (tags are read as text) and without
+``espeakPHONEMES`` (``[[...]]`` is read as text; the program always sets it). With
+``espeakENDPAUSE``, as the program sets it. The library keeps global state and is not reentrant:
+one synthesis at a time in a process (:mod:`speech_processes` gives each its own process).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from concurrent.futures import ThreadPoolExecutor
+from ctypes import CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_int, c_short, c_size_t, c_ubyte, c_uint, c_void_p
+
+from storytime.core.chunks import sentence_spans
+from storytime.errors import EngineError
+from storytime.local.speech_espeak import Spoken, check_voice, mp3_encoder, sanitize_for_espeak
+
+LIBRARY = "libespeak-ng.so.1"
+# speak_lib.h (espeak-ng 1.51, API revision 12)
+AUDIO_OUTPUT_SYNCHRONOUS = 2
+INITIALIZE_DONT_EXIT = 0x8000  # a missing data folder is an error code, not exit() of our process
+POS_CHARACTER = 1
+CHARS_UTF8 = 1
+ENDPAUSE = 0x1000
+EVENT_LIST_TERMINATED, EVENT_WORD = 0, 1
+EE_OK = 0
+
+
+class _EventId(Union):
+    _fields_ = [("number", c_int), ("name", c_char_p), ("string", ctypes.c_char * 8)]
+
+
+class _Event(Structure):
+    _fields_ = [("type", c_int), ("unique_identifier", c_uint), ("text_position", c_int), ("length", c_int),
+                ("audio_position", c_int), ("sample", c_int), ("user_data", c_void_p), ("id", _EventId)]
+
+
+class _Voice(Structure):
+    _fields_ = [("name", c_char_p), ("languages", c_char_p), ("identifier", c_char_p), ("gender", c_ubyte),
+                ("age", c_ubyte), ("variant", c_ubyte), ("xx1", c_ubyte), ("score", c_int), ("spare", c_void_p)]
+
+
+_CALLBACK = CFUNCTYPE(c_int, POINTER(c_short), c_int, POINTER(_Event))
+
+
+class Library:
+    """libespeak-ng loaded and initialised in this process: one per process, one call at a time."""
+
+    def __init__(self, path: str = LIBRARY) -> None:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as exc:
+            raise EngineError(f"libespeak-ng is not installed (looked for {path!r}): {exc}") from exc
+        lib.espeak_Initialize.argtypes = [c_int, c_int, c_char_p, c_int]
+        lib.espeak_SetSynthCallback.argtypes = [_CALLBACK]
+        lib.espeak_SetSynthCallback.restype = None
+        lib.espeak_SetVoiceByName.argtypes = [c_char_p]
+        lib.espeak_SetVoiceByProperties.argtypes = [POINTER(_Voice)]
+        lib.espeak_Synth.argtypes = [c_void_p, c_size_t, c_uint, c_int, c_uint, c_uint, POINTER(c_uint), c_void_p]
+        self.rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, None, INITIALIZE_DONT_EXIT)
+        if self.rate <= 0:
+            raise EngineError(f"libespeak-ng could not start (its data folder?): {self.rate}")
+        self._lib = lib
+        self._audio = None
+        self._words: list[tuple[int, int]] = []
+        self._callback = _CALLBACK(self._heard)  # kept: the library holds only the pointer
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def set_voice(self, voice: str) -> None:
+        """As the program's ``-v``: a voice by name, else by language."""
+        check_voice(voice)
+        name = voice.encode("ascii")
+        if self._lib.espeak_SetVoiceByName(name) == EE_OK:
+            return
+        if self._lib.espeak_SetVoiceByProperties(ctypes.byref(_Voice(languages=name))) != EE_OK:
+            raise EngineError(f"espeak-ng has no voice {voice!r}")
+
+    def synthesize(self, text: str, audio) -> list[tuple[int, int]]:
+        """Speak ``text``, handing each piece of 16-bit mono PCM to ``audio(bytes)`` as it is made.
+
+        Returns each word's (character index in ``text``, start in ms).
+        """
+        self._audio, self._words = audio, []
+        data = text.encode("utf-8", errors="replace") + b"\0"
+        try:
+            status = self._lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, CHARS_UTF8 | ENDPAUSE, None, None)
+        finally:
+            self._audio = None
+        if status != EE_OK:
+            raise EngineError(f"libespeak-ng could not speak the text (error {status})")
+        return self._words
+
+    def _heard(self, wav, samples: int, events) -> int:
+        if wav and samples > 0 and self._audio is not None:
+            self._audio(ctypes.string_at(wav, samples * 2))
+        index = 0
+        while events[index].type != EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == EVENT_WORD:  # text_position counts characters from 1
+                self._words.append((event.text_position - 1, event.audio_position))
+            index += 1
+        return 0
+
+
+def spoken_text(text: str) -> tuple[str, list[tuple[int, int]], list[int]]:
+    """What espeak-ng is given for ``text``: its sentences, sanitised, with the spaces between them.
+
+    Returns the text, the (first, end) of each sentence kept (one with nothing to say is left out,
+    as :class:`EspeakSpeech` leaves it out) in ``text``, and where each starts in the text given.
+    """
+    pieces: list[str] = []
+    kept: list[tuple[int, int]] = []
+    starts: list[int] = []
+    length, previous_end = 0, None
+    for first, end in sentence_spans(text or ""):
+        clean = sanitize_for_espeak(text[first:end])
+        if not clean.strip():
+            continue
+        if previous_end is not None:  # the spaces (and any sentence with nothing to say) between
+            gap = sanitize_for_espeak(text[previous_end:first])
+            pieces.append(gap)
+            length += len(gap)
+        kept.append((first, end))
+        starts.append(length)
+        pieces.append(clean)
+        length += len(clean)
+        previous_end = end
+    return "".join(pieces), kept, starts
+
+
+def sentence_starts(starts: list[int], length: int, words: list[tuple[int, int]], total_ms: int) -> list[int]:
+    """The ms at which each sentence starts: its earliest word's start. ``starts``: where each sentence
+    starts in the text spoken (``length`` characters). A sentence without a word event (punctuation
+    alone) starts where the next one does; never before the sentence before it."""
+    ends = [*starts[1:], length]
+    found: list[int | None] = []
+    for first, end in zip(starts, ends):
+        times = [ms for position, ms in words if first <= position < end]
+        found.append(min(times) if times else None)
+    result: list[int] = []
+    following = total_ms
+    for ms in reversed(found):
+        following = following if ms is None else ms
+        result.append(following)
+    result.reverse()
+    for n in range(1, len(result)):
+        result[n] = max(result[n], result[n - 1])
+    if result:
+        result[0] = 0  # the first sentence starts the audio, as each part's marks always have
+    return result
+
+
+def speak_part(library: Library, text: str, voice: str, bitrate_kbps: int = 64) -> Spoken:
+    """``text`` spoken in one synthesis, encoded to MP3 while it is spoken, and its sentences' starts."""
+    spoken, kept, starts = spoken_text(text)
+    if not kept:
+        raise EngineError("There is no text to read aloud.")
+    library.set_voice(voice)
+    encoder = mp3_encoder(library.rate, bitrate_kbps)
+    samples = 0
+    # LAME lets go of the interpreter's lock: it encodes each piece while espeak-ng makes the next.
+    with ThreadPoolExecutor(1, thread_name_prefix="mp3") as encoding:  # one thread: frames stay in order
+        encoded = []
+
+        def audio(pcm: bytes) -> None:
+            nonlocal samples
+            samples += len(pcm) // 2
+            encoded.append(encoding.submit(encoder.encode, pcm))
+
+        words = library.synthesize(spoken, audio)
+        if not samples:
+            raise EngineError("espeak-ng produced no audio")
+        encoded.append(encoding.submit(encoder.flush))
+        mp3 = b"".join(bytes(piece.result()) for piece in encoded)
+    if not mp3:
+        raise EngineError("MP3 encoding produced no data")
+    times = sentence_starts(starts, len(spoken), words, round(samples * 1000 / library.rate))
+    return Spoken(mp3, tuple((first, end, ms) for (first, end), ms in zip(kept, times)))

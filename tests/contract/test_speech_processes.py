@@ -1,0 +1,238 @@
+"""libespeak-ng a part at once, in forks of warm workers, against the espeak-ng program: the program's
+own audio, sentence marks where the program's sentence by sentence put them, no state carried from
+page to page, and its faults (a crash, a hang, a killed worker or server) an EngineError or nothing,
+never the server's."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from storytime.errors import EngineError
+from storytime.local.config import LocalSettings
+from storytime.local.runtime import default_engines
+from storytime.local.speech_espeak import EspeakSpeech, mp3_encoder, sanitize_for_espeak
+from storytime.local.speech_library import sentence_starts, spoken_text
+from storytime.local.speech_processes import SpeechProcesses
+
+pytestmark = pytest.mark.e2e  # the real espeak-ng and libespeak-ng, as make test installs them
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAGE = (FIXTURES / "tesseract_phototest.png.gt.txt").read_text("utf-8")
+KOREAN = "옛날 옛적에 작은 곰이 살았어요. 곰은 숲에서 빨간 풍선을 찾았어요! 풍선은 하늘로 날아갔어요."
+LONG = " ".join([PAGE] * 60)  # ~18 minutes of speech: long enough to be caught in the middle
+
+
+@pytest.fixture(scope="module")
+def speech():
+    engine = SpeechProcesses(1, nice=7)
+    engine.warm()
+    yield engine
+    engine.close()
+
+
+def program_mp3(text: str, voice: str) -> bytes:
+    """The program on the whole text (``-b 1``: UTF-8), its PCM encoded as the engine encodes."""
+    wav = subprocess.run(["espeak-ng", "-b", "1", "-v", voice, "--stdout", "--stdin"], check=True,
+                         input=sanitize_for_espeak(text).encode("utf-8"), capture_output=True).stdout
+    encoder = mp3_encoder(22050, 64)
+    return bytes(encoder.encode(wav[44:])) + bytes(encoder.flush())
+
+
+@pytest.mark.parametrize("text, voice", [(PAGE, "en-us"), (KOREAN, "ko"),
+                                         ("Le petit ours a trouvé un ballon rouge.", "fr")])
+def test_a_part_is_the_programs_audio_of_the_whole_text(speech, text, voice):
+    # Every part starts from the state the program starts from: the same samples, so the same MP3.
+    assert speech.speak(text, voice, keep=False).mp3 == program_mp3(text, voice)
+
+
+def test_nothing_a_page_says_changes_how_the_next_is_spoken(speech):
+    # In one process, "PR 1ᵉʳ" left later French pages 2.3 % longer; each part has a fresh fork.
+    text = "Tous droits réservés. Le petit ours a trouvé un ballon rouge."
+    before = speech.speak(text, "fr", keep=False).mp3
+    for nasty, voice in [("PR 1ᵉʳ", "fr"), ("Testing ꦒꦩꦼꦭꦤ꧀ © � 😀", "en-us"), ("hého � hého", "fr")]:
+        speech.speak(nasty, voice, keep=False)
+        assert speech.speak(text, "fr", keep=False).mp3 == before
+
+
+def program_ms(text: str, voice: str) -> float:
+    wav = subprocess.run(["espeak-ng", "-b", "1", "-v", voice, "--stdout", "--stdin"], check=True,
+                         input=text.encode("utf-8"), capture_output=True).stdout
+    return (len(wav) - 44) / 2 * 1000 / 22050
+
+
+@pytest.mark.parametrize("text, voice", [
+    (PAGE, "en-us"), (KOREAN, "ko"),
+    ("The fox ran. Then it stopped!\n\nA new paragraph begins here. Is it the end?", "en-us"),
+])
+def test_each_sentence_mark_is_where_the_rest_of_the_text_starts_in_the_audio(speech, text, voice):
+    # Checked without the library's events: what follows a mark lasts as long as the program takes to
+    # speak the text from that sentence on (measured within 50 ms; a dense page's dialogue, whose
+    # closing quotes hide the sentence ends from espeak-ng, within 183 ms).
+    spoken = speech.speak(text, voice, keep=False)
+    assert [s[:2] for s in spoken.sentences] == [s[:2] for s in EspeakSpeech().speak(text, voice).sentences]
+    whole = program_ms(text, voice)
+    assert all(abs((whole - ms) - program_ms(text[first:], voice)) <= 80 for first, _, ms in spoken.sentences), \
+        [round((whole - ms) - program_ms(text[first:], voice)) for first, _, ms in spoken.sentences]
+
+
+def test_the_marks_task_takes_the_mp3_tasks_audio_once(speech, monkeypatch):
+    spoken = []
+    real = speech._spoken
+    monkeypatch.setattr(speech, "_spoken", lambda text, voice: spoken.append(text) or real(text, voice))
+    text = "The fox ran. Then it stopped!"
+    first = speech.synthesize_mp3(text, "en-us")
+    assert [m["value"] for m in speech.speech_marks(text, "en-us")] == ["The fox ran.", "Then it stopped!"]
+    assert len(spoken) == 1
+    assert speech.synthesize_mp3(text, "en-us") == first and len(spoken) == 2
+
+
+def test_spoken_text_is_the_sanitised_sentences_with_the_spaces_between():
+    text = "  A [[b]] c.\r\n\r\nD\x01e!  \x00\x01.  F?"
+    spoken, kept, starts = spoken_text(text)
+    assert spoken == "A [ [b]] c.\n\nD e!    .  F?"
+    assert [text[a:b] for a, b in kept] == ["A [[b]] c.", "D\x01e!", "\x00\x01.", "F?"]
+    assert [spoken[s:s + 3] for s in starts] == ["A [", "D e", "  .", "F?"]
+
+
+def test_a_sentence_starts_at_its_earliest_word_and_one_without_words_where_the_next_does():
+    words = [(0, 0), (4, 100), (10, 900), (12, 400), (30, 1500)]  # (character, ms); a number's parts out of order
+    assert sentence_starts([0, 10, 20, 25], 40, words, 2000) == [0, 400, 1500, 1500]
+    assert sentence_starts([0, 10], 20, [(0, 0)], 700) == [0, 700]
+
+
+def test_workers_start_warm_below_the_api_with_the_library(speech):
+    [pid] = speech.warm()
+    assert pid != os.getpid()
+    assert "libespeak-ng" in Path(f"/proc/{pid}/maps").read_text()
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 7
+
+
+def _forks(worker: int) -> list[int]:
+    found = []
+    for children in Path(f"/proc/{worker}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in children.read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _signal_when_speaking(worker: int, *, fork: bool, sent=signal.SIGKILL) -> threading.Thread:
+    found = []
+
+    def send():
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            forks = _forks(worker)
+            if forks:
+                found.append(forks[0])
+                os.kill(forks[0] if fork else worker, sent)
+                return
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=send)
+    thread.found = found
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["its fork", "the worker"])
+def test_a_process_killed_mid_synthesis_fails_the_call_and_the_next_part_is_spoken(fork):
+    engine = SpeechProcesses(1)
+    try:
+        [worker] = engine.warm()
+        killer = _signal_when_speaking(worker, fork=fork)
+        with pytest.raises(EngineError, match="ended"):
+            engine.speak(LONG, "en-us", keep=False)
+        killer.join()
+        assert engine.speak(KOREAN, "ko", keep=False).sentences
+    finally:
+        engine.close()
+
+
+def test_a_part_past_the_timeout_is_killed_and_the_next_part_is_spoken():
+    engine = SpeechProcesses(1, timeout_seconds=0.2)
+    try:
+        [worker] = engine.warm()
+        with pytest.raises(EngineError, match="longer than 0.2 s"):
+            engine.speak(LONG, "en-us", keep=False)
+        assert _forks(worker) == []  # killed and reaped, not left running
+        assert engine.warm() == {worker}  # the worker itself carries on
+        assert engine.speak("The fox ran.", "en-us", keep=False).sentences
+    finally:
+        engine.close()
+
+
+def test_a_worker_that_hangs_mid_synthesis_is_ended_with_its_fork_and_replaced(monkeypatch):
+    from storytime.local import speech_processes
+
+    monkeypatch.setattr(speech_processes, "MARGIN_SECONDS", 1.0)
+    engine = SpeechProcesses(1, timeout_seconds=1.0)
+    try:
+        [worker] = engine.warm()
+        stopper = _signal_when_speaking(worker, fork=False, sent=signal.SIGSTOP)  # it never reads its fork's answer
+        with pytest.raises(EngineError, match="did not answer"):
+            engine.speak(LONG, "en-us", keep=False)
+        stopper.join()
+        deadline = time.monotonic() + 10
+        while _alive(stopper.found[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker) and not _alive(stopper.found[0])
+        assert engine.speak("The fox ran.", "en-us", keep=False).sentences
+    finally:
+        engine.close()
+
+
+def test_the_local_server_speaks_in_its_workers_and_never_loads_the_library(tmp_path):
+    program = ("import os, sys\nfrom pathlib import Path\n"
+               "from storytime.local.config import LocalSettings\n"
+               "from storytime.local.runtime import default_engines\n"
+               "if __name__ == '__main__':\n"
+               "    local = LocalSettings(reader_processes=0, speech_processes=2)\n"
+               f"    engines = default_engines(Path({str(tmp_path)!r}), None, local)\n"
+               "    print(len(engines.speech.warm()), len(engines.speech.speak('Hello there.', 'en-us').sentences),\n"
+               "          'libespeak-ng' in Path('/proc/self/maps').read_text())\n"
+               "    engines.speech.close()\n")
+    script = tmp_path / "server.py"
+    script.write_text(program)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["2", "1", "False"]
+
+
+def test_the_program_per_sentence_remains_a_setting(tmp_path):
+    engines = default_engines(tmp_path, None, LocalSettings(reader_processes=0, speech_processes=0))
+    assert isinstance(engines.speech, EspeakSpeech)
+
+
+def test_workers_and_forks_end_with_a_killed_server(tmp_path):
+    program = ("import sys, threading\nfrom storytime.local.speech_processes import SpeechProcesses\n"
+               "if __name__ == '__main__':\n"
+               "    engine = SpeechProcesses(1, timeout_seconds=600)\n"
+               "    print(*engine.warm(), flush=True)\n"
+               f"    engine.speak(' '.join([{PAGE!r}] * 400), 'en-us')\n")
+    script = tmp_path / "server.py"
+    script.write_text(program)
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())
+    deadline = time.monotonic() + 30
+    while not _forks(worker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [fork] = _forks(worker)
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 30
+    while (_alive(worker) or _alive(fork)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker) and not _alive(fork)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
