@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from storytime.core.images import prepare_upload
 from storytime.errors import EngineError
+from storytime.ocr.runner import SETTINGS
 from storytime.ocr.runner_api import ApiRunner, _image_set, word_table
 from storytime.ocr.runner_cli import CliRunner
 from storytime.ocr.tesseract import TesseractDetectText
@@ -157,3 +158,36 @@ def test_the_word_table_of_a_page_without_text_is_the_page_row(api):
         with _image_set(tess, image):
             assert tess.Recognize(0)
             assert word_table(tess, 300, 200) == tess.GetTSVText(0) == "1\t1\t0\t0\t0\t0\t0\t0\t300\t200\t-1\t\n"
+
+
+# Tesseract's own values of the variables ``ocr.runner.SETTINGS`` changes.
+TESSERACT_DEFAULTS = {"textord_all_prop": "0"}
+
+
+@pytest.mark.parametrize(("name", "psm", "languages"), [
+    ("tesseract_phototest.png", 3, "eng"),
+    ("awssamples_test.jpeg", 4, "kor"),     # a photo with vertical text beside the rows
+    ("ocrmypdf_epson.png", 3, "eng"),
+])
+def test_every_run_has_the_settings_and_they_change_no_word(api, name, psm, languages):
+    assert SETTINGS.keys() == TESSERACT_DEFAULTS.keys()
+    image = page(name)
+
+    def table(tess) -> str:
+        with _image_set(tess, image):
+            assert tess.Recognize(0)
+            return word_table(tess, image.width, image.height)
+
+    with api._api(languages) as tess:
+        assert {key: tess.GetVariableAsString(key) for key in SETTINGS} == SETTINGS
+        tess.SetPageSegMode(psm)
+        settled = table(tess)
+        try:
+            for key, value in TESSERACT_DEFAULTS.items():     # process-wide in Tesseract: put back below
+                assert tess.SetVariable(key, value)
+            plain = table(tess)
+        finally:
+            for key, value in SETTINGS.items():
+                tess.SetVariable(key, value)
+    assert settled.count("\n") > 20
+    assert settled == plain

@@ -26,7 +26,7 @@ from PIL import Image
 
 from storytime.errors import EngineError
 from storytime.ocr.pixels import grey_pixels
-from storytime.ocr.runner import TSV_COLUMNS, TSV_TEXT_COLUMN
+from storytime.ocr.runner import SETTINGS, TSV_COLUMNS, TSV_TEXT_COLUMN
 
 # OpenMP reads OMP_THREAD_LIMIT once, when libgomp is loaded with libtesseract
 # (importing tesserocr), never again. Without the limit one read on 2 cores
@@ -191,9 +191,14 @@ def _box(iterator, level: int) -> str:
 
 def _new_api(languages: str) -> tesserocr.PyTessBaseAPI:
     try:
-        return tesserocr.PyTessBaseAPI(lang=languages)
+        api = tesserocr.PyTessBaseAPI(lang=languages)
     except RuntimeError as exc:
         raise EngineError(f"tesseract failed (languages {languages!r}): {exc}") from exc
+    for name, value in SETTINGS.items():
+        if not api.SetVariable(name, value):
+            api.End()
+            raise EngineError(f"tesseract has no variable {name!r}")
+    return api
 
 
 @contextmanager

@@ -10,7 +10,9 @@ import pytesseract
 from PIL import Image
 
 from storytime.errors import EngineError
-from storytime.ocr.runner import TSV_TEXT_COLUMN
+from storytime.ocr.runner import SETTINGS, TSV_TEXT_COLUMN
+
+_SETTINGS = " ".join(f"-c {name}={value}" for name, value in SETTINGS.items())
 
 
 class CliRunner:
@@ -38,7 +40,8 @@ class CliRunner:
         try:
             with image_file(image) as path, tempfile.TemporaryDirectory() as out:
                 base = os.path.join(out, "page")
-                pytesseract.pytesseract.run_tesseract(path, base, "", languages, config=f"--psm {psm} tsv txt",
+                pytesseract.pytesseract.run_tesseract(path, base, "", languages,
+                                                      config=f"--psm {psm} {_SETTINGS} tsv txt",
                                                       timeout=self.timeout)
                 with open(f"{base}.tsv", encoding="utf-8") as tsv, open(f"{base}.txt", encoding="utf-8") as txt:
                     table, text = tsv.read(), txt.read()
@@ -54,7 +57,8 @@ class CliRunner:
     def osd(self, image: Image.Image, characters: int) -> tuple[int, float, str] | None:
         try:
             with image_file(image) as path:
-                osd = pytesseract.image_to_osd(path, config=f"--psm 0 -c min_characters_to_try={characters}",
+                osd = pytesseract.image_to_osd(path,
+                                               config=f"--psm 0 {_SETTINGS} -c min_characters_to_try={characters}",
                                                output_type=pytesseract.Output.DICT, timeout=self.timeout)
         except pytesseract.TesseractNotFoundError as exc:
             raise EngineError(f"tesseract is not installed or not on PATH: {exc}") from exc
