@@ -52,6 +52,10 @@ def _frame(raw: str) -> str:
     return f"{found.group(1)} ({found.group(2).split('site-packages/')[-1].split('/functions/')[-1]})"
 
 
+# The engines' Python side: the reader in this process, speech (the program's or the workers' caller).
+ENGINE_FRAMES = ("TesseractDetectText.__call__", "KeptSpeech.synthesize_mp3", "EspeakSpeech.synthesize_mp3")
+
+
 def summarise(raw_file: Path) -> str:
     inclusive, total, engine = Counter(), 0, 0  # engine: the Python side of OCR and speech
     for line in raw_file.read_text().splitlines():
@@ -62,7 +66,7 @@ def summarise(raw_file: Path) -> str:
                 f.startswith("_find_and_load") for f in frames):
             continue  # start-up and imports: not a page's work
         total += count
-        if any(f.startswith(("TesseractDetectText.__call__", "EspeakSpeech.synthesize_mp3")) for f in frames):
+        if any(f.startswith(ENGINE_FRAMES) for f in frames):
             engine += count
         for name in set(frames):
             if "storytime/" in name or name.startswith(("Popen.communicate", "StateTask", "Program")):

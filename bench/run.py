@@ -149,9 +149,10 @@ class Server:
 
     def cpu_split(self) -> tuple[float, float]:
         """CPU seconds of the server's own threads, and of its engine processes: those it has waited
-        for, and those still running (the reader's worker processes live as long as the server)."""
+        for, and those still running (the reader's and speech's worker processes live as long as the
+        server) with those they have waited for (each speech worker forks a process per part)."""
         ticks = _stat_ticks(self.process.pid)
-        live = sum(sum(_stat_ticks(pid)[:2]) for pid in _descendants(self.process.pid))
+        live = sum(sum(_stat_ticks(pid)) for pid in _descendants(self.process.pid))
         return ticks[0] + ticks[1], ticks[2] + ticks[3] + live
 
     def memory_kb(self) -> dict:
