@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from run import PAGES, fixture, variant  # noqa: E402 (bench/ is this script's folder)
+from run import PAGES, fixture, raw_speech, variant  # noqa: E402 (bench/ is this script's folder)
 
 _spans: list[tuple[str, float]] = []
 _spans_lock = threading.Lock()
@@ -98,13 +98,12 @@ def floor_page(ocr, photo: bytes) -> None:
     from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
     from storytime.core.reading import read_page
     from storytime.core.speakable import speakable
-    from storytime.local.speech_espeak import EspeakSpeech
 
-    speech = EspeakSpeech()
     text = read_page(ocr(photo)["TextDetections"])
     voice = voice_for(detect_language(text))
     for part in split_for_speech(speakable(text), 20_000):
-        speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
+        with span("engine: speech"):  # the program once + LAME: no sentence marks
+            raw_speech(part, espeak_voice_for_polly(voice.polly_voice))
 
 
 def pipeline_page(runtime, photo: bytes, kind: str) -> tuple[float, float]:

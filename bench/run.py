@@ -2,7 +2,8 @@
 
 Sections (``--sections a,b``; all by default):
 
-floor     the engines alone, in-process: OCR, reading order, speech (no workflow, no server)
+floor     the engines alone, in-process: OCR, reading order, then the espeak-ng program once on the
+          text into LAME (no workflow, no server, no sentence marks)
 e2e       the same pages through the real local server: upload -> COMPLETE, p50/p95, ratio to floor
           (with floor: the two page by page in turn, so both see the same machine; --floor-first: not);
           and to the raw engines (issue 8's first measure: one `tesseract IMAGE - -l LANG` run plus the speech)
@@ -69,6 +70,23 @@ def variant(data: bytes, n: int) -> bytes:
     if data[:2] == b"\xff\xd8":
         return data[:2] + b"\xff\xfe" + struct.pack(">H", len(tag) + 2) + tag + data[2:]
     raise ValueError("PNG or JPEG only")
+
+
+def raw_speech(text: str, voice: str) -> bytes:
+    """Issue 8's floor for speech: the espeak-ng program once on the text, its PCM to LAME as it comes
+    (as ``espeak-ng --stdout | lame``), with the product's MP3 settings. No sentence marks."""
+    from storytime.local.speech_espeak import mp3_encoder, sanitize_for_espeak
+
+    program = subprocess.Popen(["espeak-ng", "-b", "1", "-v", voice, "--stdout", "--stdin"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    program.stdin.write(sanitize_for_espeak(text).encode("utf-8"))
+    program.stdin.close()
+    header = program.stdout.read(44)  # RIFF header: the rate at bytes 24-27
+    encoder = mp3_encoder(struct.unpack("<I", header[24:28])[0], 64)
+    mp3 = [bytes(encoder.encode(pcm)) for pcm in iter(lambda: program.stdout.read(1 << 16), b"")]
+    if program.wait() != 0:
+        raise RuntimeError(f"espeak-ng exited with {program.returncode}")
+    return b"".join(mp3) + bytes(encoder.flush())
 
 
 def pct(values: list[float], q: float) -> float:
@@ -285,17 +303,15 @@ class Floor:
         from storytime.core.language import detect_language, espeak_voice_for_polly, voice_for
         from storytime.core.reading import read_page
         from storytime.core.speakable import speakable
-        from storytime.local.speech_espeak import EspeakSpeech
 
         photo, _ = fixture(name)
         truth = (ROOT / "tests" / "fixtures" / f"{name}.gt.txt").read_text(encoding="utf-8")
-        speech = EspeakSpeech()  # spoken every run: nothing is kept from the run before
         started, cpu_started = time.perf_counter(), cpu_seconds()
         text = read_page(self.ocr(photo)["TextDetections"])
         voice = voice_for(detect_language(text))
         speaking = time.perf_counter()
-        for part in split_for_speech(speakable(text), 20_000):
-            speech.synthesize_mp3(part, espeak_voice_for_polly(voice.polly_voice))
+        for part in split_for_speech(speakable(text), 20_000):  # one part on every fixture page
+            raw_speech(part, espeak_voice_for_polly(voice.polly_voice))
         run = {"seconds": time.perf_counter() - started, "spoken": time.perf_counter() - speaking,
                "cpu": cpu_seconds() - cpu_started}
         run["raw"] = raw_tesseract(ROOT / "tests" / "fixtures" / name, TESSERACT_LANG[detect_language(truth)])[1]
