@@ -55,6 +55,17 @@ def test_pages_are_read_in_one_worker_process_per_core_unless_set():
     assert LocalSettings().reader_timeout_seconds < read_page["TimeoutSeconds"]
 
 
+def test_speech_is_in_one_worker_process_per_core_unless_set_and_ends_before_its_step():
+    from storytime.local import speech_processes
+
+    assert LocalSettings().speech_processes == (os.cpu_count() or 1)
+    assert LocalSettings.from_env({"STORYTIME_SPEECH_PROCESSES": "0"}).speech_processes == 0
+    # A part's fork (and a stuck worker) is ended before StartSpeech's own timeout gives up on it.
+    start = json.loads(definition_path().read_text())["States"]["SpeakParts"]["ItemProcessor"]["States"]["StartSpeech"]
+    limit = speech_processes.TIMEOUT_SECONDS + speech_processes.MARGIN_SECONDS
+    assert limit < start["TimeoutSeconds"]
+
+
 def _waiter(slots, name, order, finishing=False):
     """A thread calling an engine; returns once it stands in line (or has been refused)."""
     in_line = slots.waiting

@@ -37,8 +37,12 @@ from storytime.local.speech_library import LIBRARY, Library, speak_part
 
 _library: Library | EngineError | None = None  # the worker's, made by _start
 _PR_SET_PDEATHSIG = 1
+# A part's limit, its fork killed after it: under StartSpeech's TimeoutSeconds (60; the task is answered
+# once spoken), so no synthesis outlives the step that waits for it. The longest part (20,000
+# characters, ~25 minutes of speech) takes ~4 s of CPU.
+TIMEOUT_SECONDS = 50.0
 # The pool's own limit beyond a part's: the worker itself is stuck (its fork is killed at the part's).
-MARGIN_SECONDS = 10.0
+MARGIN_SECONDS = 5.0
 
 
 def _start(nice: int, path: str) -> None:
@@ -136,7 +140,7 @@ class SpeechProcesses(KeptSpeech):
     :param timeout_seconds: a part's limit, as the program's: its fork is killed after it.
     """
 
-    def __init__(self, size: int = 1, nice: int = 10, *, timeout_seconds: float = 120.0,
+    def __init__(self, size: int = 1, nice: int = 10, *, timeout_seconds: float = TIMEOUT_SECONDS,
                  bitrate_kbps: int = 64, library: str = LIBRARY) -> None:
         super().__init__()
         self.size = max(1, size)
