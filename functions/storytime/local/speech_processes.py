@@ -51,6 +51,8 @@ def _start(nice: int, path: str) -> None:
     threading.Thread(target=_end_with, args=(os.getppid(),), name="end-with-server", daemon=True).start()
     try:
         _library = Library(path)
+        # The commonest voice read once here, not by each fork (2 ms); a fork still makes the program's audio.
+        _library.set_voice("en-us")
     except EngineError as error:  # every call answers with it, rather than workers dying as they start
         _library = error
     gc.collect()
