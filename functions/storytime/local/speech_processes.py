@@ -100,11 +100,15 @@ def _speak(text: str, voice: str, bitrate_kbps: int, timeout: float) -> Spoken:
     os.close(write)
     try:
         data = _read_until(read, time.monotonic() + timeout)
+    except BaseException:  # never leave the fork running or unreaped
+        data = None
+        raise
     finally:
         os.close(read)
+        if data is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     if data is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
         raise EngineError(f"espeak-ng took longer than {timeout:g} s")
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0 or not data:
