@@ -44,7 +44,9 @@ def program_mp3(text: str, voice: str) -> bytes:
 
 
 @pytest.mark.parametrize("text, voice", [(PAGE, "en-us"), (KOREAN, "ko"),
-                                         ("Le petit ours a trouvé un ballon rouge.", "fr")])
+                                         ("Le petit ours a trouvé un ballon rouge.", "fr"),
+                                         ("El pequeño oso encontró un globo rojo. ¿Dónde está?", "es"),
+                                         ("Der kleine Bär fand einen roten Ballon. Wo ist er?", "de")])
 def test_a_part_is_the_programs_audio_of_the_whole_text(speech, text, voice):
     # Every part starts from the state the program starts from: the same samples, so the same MP3.
     assert speech.speak(text, voice, keep=False).mp3 == program_mp3(text, voice)
