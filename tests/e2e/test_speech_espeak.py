@@ -129,6 +129,18 @@ def test_missing_binary_is_an_engine_error():
     assert "not installed" in str(e.value)
 
 
+def test_the_programs_limit_is_the_parts_not_each_sentences(tmp_path):
+    # Each sentence is quick (0.3 s) but the part's four take longer than its limit (0.8 s): refused,
+    # as the library's whole part is, so no part runs on past the step that waits for it.
+    slow = tmp_path / "espeak-ng"
+    slow.write_text('#!/bin/sh\nsleep 0.3\nexec espeak-ng "$@"\n')
+    slow.chmod(0o755)
+    text = "One. Two. Three. Four."
+    assert EspeakSpeech(binary=str(slow), timeout_seconds=5).synthesize_mp3(text, "en-us")
+    with pytest.raises(EngineError, match="longer than 0.8 s"):
+        EspeakSpeech(binary=str(slow), timeout_seconds=0.8).synthesize_mp3(text, "en-us")
+
+
 def test_missing_library_is_an_engine_error_on_every_call():
     engine = SpeechProcesses(1, library="/nonexistent/libespeak-ng.so.1")
     try:
@@ -181,7 +193,7 @@ def test_the_marks_task_takes_the_mp3_tasks_audio_once(monkeypatch):
     # text is spoken again (nothing is kept past its marks).
     speech, spoken = EspeakSpeech(), []
     wav = speech._wav
-    monkeypatch.setattr(speech, "_wav", lambda text, voice: spoken.append(text) or wav(text, voice))
+    monkeypatch.setattr(speech, "_wav", lambda text, *rest: spoken.append(text) or wav(text, *rest))
     text = "The fox ran. Then it stopped!"
     first = speech.synthesize_mp3(text, "en-us")
     assert len(spoken) == 2

@@ -10,6 +10,7 @@ from storytime.local.aws_bridge import ServiceError
 from storytime.local.config import LocalSettings
 from storytime.local.engine_slots import EngineSlots, NoSlot
 from storytime.local.services import lambda_operations, polly_operations, rekognition_operations
+from storytime.local.speech_espeak import EspeakSpeech
 from storytime.statemachine import definition_path
 
 from tests.fakes import FakeOcr, FakeSpeech
@@ -64,6 +65,7 @@ def test_speech_is_in_one_worker_process_per_core_unless_set_and_ends_before_its
     start = json.loads(definition_path().read_text())["States"]["SpeakParts"]["ItemProcessor"]["States"]["StartSpeech"]
     limit = speech_processes.TIMEOUT_SECONDS + speech_processes.MARGIN_SECONDS
     assert limit < start["TimeoutSeconds"]
+    assert EspeakSpeech().timeout_seconds < start["TimeoutSeconds"]  # the program's, a part at a time
 
 
 def _waiter(slots, name, order, finishing=False):

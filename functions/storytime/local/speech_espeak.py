@@ -18,6 +18,7 @@ import io
 import re
 import subprocess
 import threading
+import time
 import unicodedata
 import wave
 from collections import OrderedDict
@@ -29,6 +30,10 @@ import lameenc
 from storytime.core.chunks import sentence_spans
 from storytime.errors import EngineError
 
+# A part's limit, however it is spoken: under StartSpeech's TimeoutSeconds (60; the task is answered
+# once spoken), so no synthesis outlives the step that waits for it. The longest part (20,000
+# characters, ~25 minutes of speech) takes ~4 s of CPU in one synthesis.
+TIMEOUT_SECONDS = 50.0
 _VOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+./-]*")
 _KEEP_CONTROLS = {"\n", "\t"}
 
@@ -134,7 +139,7 @@ class EspeakSpeech(KeptSpeech):
         binary: str = "espeak-ng",
         *,
         bitrate_kbps: int = 64,
-        timeout_seconds: float = 120.0,
+        timeout_seconds: float = TIMEOUT_SECONDS,
     ) -> None:
         super().__init__()
         self.binary = binary
@@ -143,6 +148,7 @@ class EspeakSpeech(KeptSpeech):
 
     def _spoken(self, text: str, espeak_voice: str) -> Spoken:
         encoded, sentences, samples, rate, encoder = [], [], 0, None, None
+        deadline = time.monotonic() + self.timeout_seconds  # the part's, however many sentences it has
         # The MP3 encoder (which lets go of the GIL) encodes each sentence while espeak-ng
         # speaks the next: on a page it cost several times espeak-ng's own time, serially.
         with ThreadPoolExecutor(1, thread_name_prefix="mp3") as encoding:  # one thread: frames stay in order
@@ -150,7 +156,7 @@ class EspeakSpeech(KeptSpeech):
                 clean = sanitize_for_espeak(text[first:end])
                 if not clean.strip():
                     continue
-                pcm, sentence_rate = self._wav(clean, espeak_voice)
+                pcm, sentence_rate = self._wav(clean, espeak_voice, deadline)
                 if encoder is None:
                     rate, encoder = sentence_rate, mp3_encoder(sentence_rate, self.bitrate_kbps)
                 sentences.append((first, end, round(samples * 1000 / rate)))
@@ -166,15 +172,18 @@ class EspeakSpeech(KeptSpeech):
 
     # ------------------------------------------------------------------
 
-    def _wav(self, text: str, voice: str) -> tuple[bytes, int]:
+    def _wav(self, text: str, voice: str, deadline: float | None = None) -> tuple[bytes, int]:
         # -b 1: the input is UTF-8. No -m: no markup. Text only on stdin.
         argv = [self.binary, "-b", "1", "-v", voice, "--stdout", "--stdin"]
+        left = self.timeout_seconds if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            raise EngineError(f"espeak-ng took longer than {self.timeout_seconds:g} s")
         try:
             proc = subprocess.run(
                 argv,
                 input=text.encode("utf-8", errors="replace"),
                 capture_output=True,
-                timeout=self.timeout_seconds,
+                timeout=left,
                 check=False,
             )
         except FileNotFoundError as exc:

@@ -32,15 +32,11 @@ import pebble
 
 from storytime.errors import EngineError
 from storytime.local.engine_slots import lower_priority
-from storytime.local.speech_espeak import KeptSpeech, Spoken, sanitize_for_espeak
+from storytime.local.speech_espeak import TIMEOUT_SECONDS, KeptSpeech, Spoken, sanitize_for_espeak
 from storytime.local.speech_library import LIBRARY, Library, speak_part
 
 _library: Library | EngineError | None = None  # the worker's, made by _start
 _PR_SET_PDEATHSIG = 1
-# A part's limit, its fork killed after it: under StartSpeech's TimeoutSeconds (60; the task is answered
-# once spoken), so no synthesis outlives the step that waits for it. The longest part (20,000
-# characters, ~25 minutes of speech) takes ~4 s of CPU.
-TIMEOUT_SECONDS = 50.0
 # The pool's own limit beyond a part's: the worker itself is stuck (its fork is killed at the part's).
 MARGIN_SECONDS = 5.0
 
