@@ -22,19 +22,10 @@ The file is the server's alone, closed after the call, and gone with the process
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
-import threading
-import time
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-import pebble
-
-from storytime.errors import EngineError
-from storytime.local.engine_slots import lower_priority
+from storytime.local.warm_workers import WarmWorkers, settle_worker, start_worker
 
 # What each worker reads with: a function returning a warmed reader, by dotted name (spawned
 # processes import it themselves).
@@ -60,20 +51,9 @@ def _start(factory: str, nice: int) -> None:
     global _reader
     from storytime.functions import load_handler
 
-    lower_priority(nice)  # before anything starts a thread: the whole worker runs below the API
-    threading.Thread(target=_end_with, args=(os.getppid(),), name="end-with-server", daemon=True).start()
+    start_worker(nice)
     _reader = load_handler(factory)()
-    # The imports and models stay for the worker's life: out of the cyclic collector's walks, as in
-    # the server (local/server.py), so a full collection never stops a page's reading for long.
-    gc.collect()
-    gc.freeze()
-
-
-def _end_with(server: int) -> None:
-    """A killed server's workers stop at once, not after the page they were reading (up to ``timeout``)."""
-    while os.getppid() == server:
-        time.sleep(0.5)
-    os._exit(1)
+    settle_worker()  # the imports and models stay for the worker's life
 
 
 def _read(image: bytes | str, language: str | None) -> dict:
@@ -111,11 +91,6 @@ def _readable(image: bytes | str) -> bool:
         return False
 
 
-def _pid(hold: float) -> int:
-    time.sleep(hold)  # long enough for another worker that is ready to take the next one
-    return os.getpid()
-
-
 class ReaderProcesses:
     """``callable(image bytes, language=None) -> DetectText response``, each call in a worker process.
 
@@ -126,45 +101,24 @@ class ReaderProcesses:
     """
 
     def __init__(self, size: int, nice: int = 10, timeout: float = 240.0, factory: str = TESSERACT):
-        self.size = max(1, size)
+        self.workers = WarmWorkers(size, _start, (factory, nice), "the reader's")
+        self.size = self.workers.size
         self.timeout = timeout
-        self._start = dict(max_workers=self.size, initializer=_start, initargs=(factory, nice),
-                           context=multiprocessing.get_context("spawn"))
-        self._lock = threading.Lock()
-        self._pool = pebble.ProcessPool(**self._start)
         self.memory_files = hasattr(os, "memfd_create") and os.path.isdir(_PROC_FD)  # Linux
 
     def __call__(self, image_bytes: bytes, language: str | None = None) -> dict:
-        pool = self._live_pool()
-        try:
-            with _handed_over(image_bytes, self.memory_files) as image:
-                return pool.schedule(_read, (image, language), timeout=self.timeout).result()
-        except FutureTimeout:
-            raise EngineError(f"the reader did not finish within {self.timeout:g} s") from None
-        except pebble.ProcessExpired as error:
-            raise EngineError(f"the reader's process ended: {error}") from None
-        except BrokenProcessPool as error:  # every worker died starting: the next call starts a new pool
-            raise EngineError(f"the reader's processes could not start: {error}") from None
-
-    def _live_pool(self) -> pebble.ProcessPool:
-        with self._lock:
-            if not self._pool.active:
-                self._pool.stop()
-                self._pool = pebble.ProcessPool(**self._start)
-            return self._pool
+        with _handed_over(image_bytes, self.memory_files) as image:
+            return self.workers.call(_read, (image, language), self.timeout,
+                                     late=f"the reader did not finish within {self.timeout:g} s")
 
     def warm(self) -> set[int]:
         """Wait until the workers are up with their engines warm: the first pages are read as fast
         as the rest. Returns the workers' process ids."""
-        pids: set[int] = set()
-        deadline = time.monotonic() + 300
-        while len(pids) < self.size and time.monotonic() < deadline:
-            pids |= {future.result() for future in [self._pool.schedule(_pid, (0.05,)) for _ in range(self.size)]}
+        pids = self.workers.warm(300)
         if self.memory_files:  # where a worker may not open this process's files (a locked-down /proc): the pipe
             with _handed_over(bytes(MEMORY_FILE_BYTES), True) as image:
-                self.memory_files = self._pool.schedule(_readable, (image,)).result(timeout=60)
+                self.memory_files = self.workers.call(_readable, (image,), 60, late="a worker did not start in time")
         return pids
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join()
+        self.workers.close()

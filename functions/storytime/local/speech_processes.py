@@ -17,23 +17,16 @@ espeak-ng does can take it down; workers and forks end with the server, even a k
 from __future__ import annotations
 
 import ctypes
-import gc
-import multiprocessing
 import os
 import pickle
 import select
 import signal
-import threading
 import time
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
-
-import pebble
 
 from storytime.errors import EngineError
-from storytime.local.engine_slots import lower_priority
 from storytime.local.speech_espeak import TIMEOUT_SECONDS, KeptSpeech, Spoken, sanitize_for_espeak
 from storytime.local.speech_library import LIBRARY, Library, speak_part
+from storytime.local.warm_workers import WarmWorkers, settle_worker, start_worker
 
 _library: Library | EngineError | None = None  # the worker's, made by _start
 _PR_SET_PDEATHSIG = 1
@@ -43,23 +36,14 @@ MARGIN_SECONDS = 5.0
 
 def _start(nice: int, path: str) -> None:
     global _library
-    lower_priority(nice)  # before anything starts a thread: the worker and its forks run below the API
-    threading.Thread(target=_end_with, args=(os.getppid(),), name="end-with-server", daemon=True).start()
+    start_worker(nice)
     try:
         _library = Library(path)
         # The commonest voice read once here, not by each fork (2 ms); a fork still makes the program's audio.
         _library.set_voice("en-us")
     except EngineError as error:  # every call answers with it, rather than workers dying as they start
         _library = error
-    gc.collect()
-    gc.freeze()  # forks share the worker's pages rather than each copying what a collection touches
-
-
-def _end_with(server: int) -> None:
-    """A killed server's workers stop at once."""
-    while os.getppid() == server:
-        time.sleep(0.5)
-    os._exit(1)
+    settle_worker()
 
 
 def _die_with_parent() -> None:
@@ -129,11 +113,6 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         pieces.append(piece)
 
 
-def _pid(hold: float) -> int:
-    time.sleep(hold)  # long enough for another worker that is ready to take the next one
-    return os.getpid()
-
-
 class SpeechProcesses(KeptSpeech):
     """espeak-ng speech with sentence marks, each part in one synthesis, off the server's process.
 
@@ -145,44 +124,21 @@ class SpeechProcesses(KeptSpeech):
     def __init__(self, size: int = 1, nice: int = 10, *, timeout_seconds: float = TIMEOUT_SECONDS,
                  bitrate_kbps: int = 64, library: str = LIBRARY) -> None:
         super().__init__()
-        self.size = max(1, size)
+        self.workers = WarmWorkers(size, _start, (nice, library), "espeak-ng's worker")
+        self.size = self.workers.size
         self.timeout_seconds = timeout_seconds
         self.bitrate_kbps = bitrate_kbps
-        self._start = dict(max_workers=self.size, initializer=_start, initargs=(nice, library),
-                           context=multiprocessing.get_context("spawn"))
-        self._pool_lock = threading.Lock()
-        self._pool = pebble.ProcessPool(**self._start)
 
     def _spoken(self, text: str, espeak_voice: str) -> Spoken:
         if not sanitize_for_espeak(text or "").strip():  # no process for nothing to say
             raise EngineError("There is no text to read aloud.")
-        pool = self._live_pool()
-        task = pool.schedule(_speak, (text, espeak_voice, self.bitrate_kbps, self.timeout_seconds),
-                             timeout=self.timeout_seconds + MARGIN_SECONDS)
-        try:
-            return task.result()
-        except FutureTimeout:
-            raise EngineError(f"espeak-ng's worker did not answer within {self.timeout_seconds:g} s") from None
-        except pebble.ProcessExpired as error:
-            raise EngineError(f"espeak-ng's worker process ended: {error}") from None
-        except BrokenProcessPool as error:
-            raise EngineError(f"espeak-ng's worker processes could not start: {error}") from None
-
-    def _live_pool(self) -> pebble.ProcessPool:
-        with self._pool_lock:
-            if not self._pool.active:
-                self._pool.stop()
-                self._pool = pebble.ProcessPool(**self._start)
-            return self._pool
+        return self.workers.call(_speak, (text, espeak_voice, self.bitrate_kbps, self.timeout_seconds),
+                                 self.timeout_seconds + MARGIN_SECONDS,
+                                 late=f"espeak-ng's worker did not answer within {self.timeout_seconds:g} s")
 
     def warm(self) -> set[int]:
         """Wait until every worker is up with the library loaded. Returns their process ids."""
-        pids: set[int] = set()
-        deadline = time.monotonic() + 120
-        while len(pids) < self.size and time.monotonic() < deadline:
-            pids |= {future.result() for future in [self._pool.schedule(_pid, (0.05,)) for _ in range(self.size)]}
-        return pids
+        return self.workers.warm(120)
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join()
+        self.workers.close()
