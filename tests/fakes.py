@@ -64,10 +64,10 @@ class FakeSpeech:
             self.calls.append((text, voice))
         return b"\xff\xfb" + text.encode("utf-8")
 
-    def speech_marks(self, text: str, voice: str) -> list[dict]:
-        """One sentence mark at 0 ms for the whole text (the real engine's are checked in e2e)."""
+    def speech_marks(self, text: str, voice: str, types: tuple[str, ...] = ("sentence",)) -> list[dict]:
+        """One sentence mark at 0 ms for the whole text, if asked for (the real engine's are checked in e2e)."""
         end = len(text.encode("utf-8"))
-        return [{"time": 0, "type": "sentence", "start": 0, "end": end, "value": text}]
+        return [{"time": 0, "type": "sentence", "start": 0, "end": end, "value": text}] if "sentence" in types else []
 
 
 class FakeOutbox:

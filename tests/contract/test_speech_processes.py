@@ -16,7 +16,7 @@ from storytime.errors import EngineError
 from storytime.local.config import LocalSettings
 from storytime.local.runtime import default_engines
 from storytime.local.speech_espeak import EspeakSpeech, mp3_encoder, sanitize_for_espeak
-from storytime.local.speech_library import sentence_starts, spoken_text
+from storytime.local.speech_library import sentence_starts, spoken_text, word_marks
 from storytime.local.speech_processes import SpeechProcesses
 
 pytestmark = pytest.mark.e2e  # the real espeak-ng and libespeak-ng, as make test installs them
@@ -105,6 +105,51 @@ def test_a_sentence_starts_at_its_earliest_word_and_one_without_words_where_the_
     words = [(0, 0), (4, 100), (10, 900), (12, 400), (30, 1500)]  # (character, ms); a number's parts out of order
     assert sentence_starts([0, 10, 20, 25], 40, words, 2000) == [0, 400, 1500, 1500]
     assert sentence_starts([0, 10], 20, [(0, 0)], 700) == [0, 700]
+
+
+@pytest.mark.parametrize("text, voice", [(PAGE, "en-us"), (KOREAN, "ko"),
+                                         ("Le petit ours a trouvé l'été un ballon rouge. Où est-il?", "fr")])
+def test_every_word_has_a_mark_in_order_inside_its_sentence(speech, text, voice):
+    marks = speech.speech_marks(text, voice, ("sentence", "word"))
+    words = [m for m in marks if m["type"] == "word"]
+    # Each word of the text, in order, without its punctuation, found by its UTF-8 bytes. espeak-ng
+    # 1.51 tells no event for some Korean words ("날아갔어요" ending a sentence): those have no mark.
+    expected = [w for w in (w.strip("\"'“”.,!?") for w in text.split()) if w]
+    found = [w["value"] for w in words]
+    if voice == "ko":
+        rest = iter(expected)
+        assert all(word in rest for word in found) and len(found) >= 0.9 * len(expected), (found, expected)
+    else:
+        assert found == expected
+    data = text.encode("utf-8")
+    assert all(data[w["start"]:w["end"]].decode("utf-8") == w["value"] for w in words)
+    # Time order, Polly's: a sentence, then its words from its start on.
+    times = [m["time"] for m in marks]
+    assert times == sorted(times)
+    sentences = [m for m in marks if m["type"] == "sentence"]
+    for sentence in sentences:
+        first = next(w for w in words if w["start"] >= sentence["start"])
+        assert first["time"] == sentence["time"] and marks.index(sentence) < marks.index(first)
+    # The words move on through the audio: one every ~0.1-1 s of speech, none left at 0.
+    assert len({w["time"] for w in words}) == len(words)
+
+
+def test_only_the_marks_asked_for_and_no_words_from_the_program(speech):
+    text = "The fox ran. Then it stopped!"
+    assert {m["type"] for m in speech.speech_marks(text, "en-us")} == {"sentence"}
+    assert {m["type"] for m in speech.speech_marks(text, "en-us", ("word",))} == {"word"}
+    assert speech.speech_marks(text, "en-us", ()) == []
+    program = EspeakSpeech().speech_marks(text, "en-us", ("sentence", "word"))  # it tells no words
+    assert [m["type"] for m in program] == ["sentence", "sentence"]
+
+
+def test_a_word_starts_at_its_first_event_and_a_changed_sentence_has_no_words():
+    text = "Don't (stop) 1,234 — go.\r\nA [[b]] c."
+    spoken, kept, starts = spoken_text(text)
+    # Events (place in the text spoken, ms): a number's pieces out of order, none for the dash.
+    events = [(0, 0), (7, 300), (13, 700), (15, 650), (21, 900), (26, 1500), (32, 1800)]
+    words = word_marks(text, kept, starts, events, [0, 1500])
+    assert [(text[a:b], ms) for a, b, ms in words] == [("Don't", 0), ("stop", 300), ("1,234", 650), ("go", 900)]
 
 
 def test_workers_start_warm_below_the_api_with_the_library(speech):

@@ -130,27 +130,37 @@ def test_a_photo_is_read_aloud_in_the_page(open_page):
     assert axe_violations(page) == []
 
 
-def test_the_sentence_being_spoken_is_lit_up_and_moves_on(open_page):
+def test_the_sentence_and_the_word_being_spoken_are_lit_up_and_move_on(open_page):
     page = open_page(viewport=DESKTOP)
     page.set_input_files("#file", str(SCAN))
     wait_read(page)
     assert page.get_attribute("#text", "data-timed") == "true"
     sentences = page.locator("#text .sentence")
     assert sentences.count() == 5 and sentences.first.inner_text().startswith("This is a lot of 12 point text")
+    # Every word has its own mark: the first sentence's words, in order, punctuation outside them.
+    words = page.eval_on_selector_all("#text .sentence:first-child .word", "items => items.map(i => i.textContent)")
+    first = "This is a lot of 12 point text to test the ocr code and see if it works on all types of file format"
+    assert words == first.split()
     assert page.locator("#text .speaking").count() == 0
-    # Which sentence is lit, sampled on every animation frame while it plays (twice as fast).
+    # Which sentence and which word are lit, sampled on every frame while it plays (twice as fast).
     page.evaluate("""() => { window.lit = [];
         const audio = document.getElementById('audio');
-        const sample = () => { lit.push([...document.querySelectorAll('#text .sentence')]
-                                  .findIndex(e => e.classList.contains('speaking')));
+        const index = (selector) => [...document.querySelectorAll(selector)]
+                                    .findIndex(e => e.classList.contains('speaking'));
+        const sample = () => { lit.push([index('#text .sentence'), index('#text .word')]);
                                if (!audio.ended) requestAnimationFrame(sample); };
         audio.playbackRate = 2; audio.play().then(sample); }""")
-    page.wait_for_function("window.lit.includes(2)", timeout=60_000)
+    page.wait_for_function("window.lit.some(([s]) => s === 2)", timeout=60_000)
     screenshot(page, "desktop-reading-along")
     page.evaluate("document.getElementById('audio').pause()")
-    lit = page.evaluate("window.lit.filter(i => i >= 0)")
-    assert lit[0] == 0 and lit == sorted(lit) and {0, 1, 2} <= set(lit), lit[:50]
-    assert page.locator("#text .speaking").count() == 1  # one sentence at a time
+    lit = page.evaluate("window.lit.filter(([s, w]) => s >= 0 && w >= 0)")
+    sentence_lit, word_lit = [s for s, _ in lit], [w for _, w in lit]
+    assert sentence_lit[0] == 0 and sentence_lit == sorted(sentence_lit) and {0, 1, 2} <= set(sentence_lit), lit[:50]
+    assert word_lit[0] == 0 and word_lit == sorted(word_lit) and len(set(word_lit)) > 20, lit[:50]
+    # One sentence and one word at a time, the word inside the sentence.
+    assert page.locator("#text .sentence.speaking").count() == 1
+    assert page.locator("#text .sentence.speaking .word.speaking").count() == 1
+    assert page.locator("#text .speaking").count() == 2
 
 
 def test_recent_pages_play_again_without_an_upload(open_page):
@@ -315,10 +325,10 @@ def test_a_two_page_book_plays_both_pages_in_order(open_page, site, tmp_path):
     text = page.inner_text("#text")
     assert text.index("lazy fox") < text.index("fox went home")
     page.evaluate("document.getElementById('audio').play()")
-    expect(page.locator("#text .speaking")).to_have_count(1, timeout=30_000)
-    assert page.locator("#text .speaking").inner_text().strip() in results[0]["text"].replace("\n", " ")
+    expect(page.locator("#text .sentence.speaking")).to_have_count(1, timeout=30_000)
+    assert page.locator("#text .sentence.speaking").inner_text().strip() in results[0]["text"].replace("\n", " ")
     page.evaluate(f"document.getElementById('audio').currentTime = {lengths[0] + 0.3}")
-    expect(page.locator("#text .speaking")).to_contain_text("fox went home", timeout=30_000)
+    expect(page.locator("#text .sentence.speaking")).to_contain_text("fox went home", timeout=30_000)
     page.evaluate("document.getElementById('audio').pause()")
     assert page.errors == []
     screenshot(page, "desktop-book")

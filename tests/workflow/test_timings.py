@@ -29,7 +29,7 @@ class SilentSpeech:
         pcm = bytes(2 * int(RATE * 0.06 * len(text)))
         return bytes(encoder.encode(pcm) + encoder.flush())
 
-    def speech_marks(self, text, voice):
+    def speech_marks(self, text, voice, types=("sentence",)):
         if not self.marks:
             raise EngineError("no marks today")
         marks, at = [], 0

@@ -130,8 +130,7 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
     def synthesize(task: dict, text: str, voice: str, output: str, mark_types: list, key: str) -> None:
         try:
             if output == "json":
-                # espeak-ng tells sentences only: word marks, where asked for, are not made here.
-                marks = speech.speech_marks(text, voice) if "sentence" in mark_types else []
+                marks = speech.speech_marks(text, voice, tuple(mark_types))
                 data = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in marks).encode("utf-8")
                 objects.put(key, data, "application/x-json-stream")
             else:

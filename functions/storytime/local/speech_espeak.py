@@ -54,6 +54,7 @@ def sanitize_for_espeak(text: str) -> str:
 class Spoken:
     mp3: bytes
     sentences: tuple[tuple[int, int, int], ...]  # (first char, end char, start in ms) of each sentence
+    words: tuple[tuple[int, int, int], ...] = ()  # the same of each word, where the engine tells them
 
 
 def check_voice(espeak_voice: str) -> None:
@@ -95,17 +96,23 @@ class KeptSpeech:
         """
         return self.speak(text, espeak_voice).mp3
 
-    def speech_marks(self, text: str, espeak_voice: str) -> list[dict]:
-        """Polly's sentence speech marks for the MP3 of the same text: time in ms, UTF-8 byte offsets."""
+    def speech_marks(self, text: str, espeak_voice: str, types: tuple[str, ...] = ("sentence",)) -> list[dict]:
+        """Polly's speech marks of ``types`` ("sentence", "word") for the MP3 of the same text: time in
+        ms, UTF-8 byte offsets, in time order, a sentence before its first word (Polly's order). Word
+        marks only where the engine tells words (the program per sentence does not)."""
         with self._lock:
             spoken = self._recent.pop((text, espeak_voice), None)
+        spoken = spoken or self.speak(text, espeak_voice, keep=False)
         marks = []
-        for first, end, ms in (spoken or self.speak(text, espeak_voice, keep=False)).sentences:
-            start = len(text[:first].encode("utf-8"))
-            value = text[first:end]
-            marks.append({"time": ms, "type": "sentence", "start": start,
-                          "end": start + len(value.encode("utf-8")), "value": value})
-        return marks
+        for kind, spans in (("sentence", spoken.sentences), ("word", spoken.words)):
+            if kind not in types:
+                continue
+            for first, end, ms in spans:
+                start = len(text[:first].encode("utf-8"))
+                value = text[first:end]
+                marks.append({"time": ms, "type": kind, "start": start,
+                              "end": start + len(value.encode("utf-8")), "value": value})
+        return sorted(marks, key=lambda mark: (mark["time"], mark["start"], mark["type"] != "sentence"))
 
     def speak(self, text: str, espeak_voice: str, keep: bool = True) -> Spoken:
         check_voice(espeak_voice)

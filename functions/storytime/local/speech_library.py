@@ -1,10 +1,10 @@
-"""A whole part in one synthesis with libespeak-ng (ctypes), each sentence's start from its words.
+"""A whole part in one synthesis with libespeak-ng (ctypes), each word's and sentence's start from its events.
 
 The espeak-ng program tells no timings, so :class:`~storytime.local.speech_espeak.EspeakSpeech`
 starts one process per sentence (~7 ms of CPU each just to start). The library reports, with the
 audio, an event at each word: its character position in the text and its time in the audio. A
-part is spoken in one call, as ``espeak-ng`` would speak it, and each sentence starts where its
-first word does.
+part is spoken in one call, as ``espeak-ng`` would speak it; each word starts at its first event
+and each sentence where its first word does: Polly's word and sentence marks.
 
 Our own small binding: pyttsx3's is a private module of a playback library (it loads the library
 on import and drives it for the sound card), phonemizer binds only phonemisation, and the packages
@@ -21,6 +21,8 @@ one synthesis at a time in a process (:mod:`speech_processes` gives each its own
 from __future__ import annotations
 
 import ctypes
+import re
+from bisect import bisect_left
 from concurrent.futures import ThreadPoolExecutor
 from ctypes import CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_int, c_short, c_size_t, c_ubyte, c_uint, c_void_p
 
@@ -168,6 +170,43 @@ def sentence_starts(starts: list[int], length: int, words: list[tuple[int, int]]
     return result
 
 
+_WORD = re.compile(r"\S+")
+# Not part of a word's value: what Polly leaves out of a word mark too.
+_AROUND_WORDS = "\"'“”‘’«»„‚‹›()[]{}<>.,;:!?¡¿…—–-*_/\\|"
+
+
+def word_marks(text: str, kept: list[tuple[int, int]], starts: list[int], words: list[tuple[int, int]],
+               sentence_ms: list[int]) -> tuple[tuple[int, int, int], ...]:
+    """Each word of ``text``'s sentences: (first char, end char, start ms), in order.
+
+    A word is a run of text between spaces, its punctuation left out; it starts where the library's
+    first event inside it does (espeak-ng's events mark pieces of a word: "1,234" has four, "stop-gap"
+    and "l'été" one, so their own lengths are not used). A word without an event (a lone symbol) has
+    no mark. A sentence that sanitising changed in length (a "[[", a CR LF) has no word marks: its
+    places in the text spoken are not its places in ``text``.
+    """
+    events = sorted(words)
+    positions = [position for position, _ in events]
+    marks: list[tuple[int, int, int]] = []
+    for (first, end), start, sentence_start in zip(kept, starts, sentence_ms):
+        if len(sanitize_for_espeak(text[first:end])) != end - first:
+            continue
+        previous = sentence_start
+        for token in _WORD.finditer(text, first, end):
+            word_first, word_end = token.start(), token.end()
+            while word_first < word_end and text[word_first] in _AROUND_WORDS:
+                word_first += 1
+            while word_end > word_first and text[word_end - 1] in _AROUND_WORDS:
+                word_end -= 1
+            inside = start + token.start() - first, start + token.end() - first  # in the text spoken
+            times = [ms for _, ms in events[bisect_left(positions, inside[0]):bisect_left(positions, inside[1])]]
+            if word_first == word_end or not times:
+                continue
+            previous = max(previous, min(times))  # never before the word before it
+            marks.append((word_first, word_end, previous))
+    return tuple(marks)
+
+
 def speak_part(library: Library, text: str, voice: str, bitrate_kbps: int = 64) -> Spoken:
     """``text`` spoken in one synthesis, encoded to MP3 while it is spoken, and its sentences' starts."""
     spoken, kept, starts = spoken_text(text)
@@ -200,4 +239,5 @@ def speak_part(library: Library, text: str, voice: str, bitrate_kbps: int = 64) 
     if not mp3:
         raise EngineError("MP3 encoding produced no data")
     times = sentence_starts(starts, len(spoken), words, round(samples * 1000 / library.rate))
-    return Spoken(mp3, tuple((first, end, ms) for (first, end), ms in zip(kept, times)))
+    return Spoken(mp3, tuple((first, end, ms) for (first, end), ms in zip(kept, times)),
+                  word_marks(text, kept, starts, words, times))
