@@ -148,15 +148,25 @@ def spoken_text(text: str) -> tuple[str, list[tuple[int, int]], list[int]]:
     return "".join(pieces), kept, starts
 
 
+class _Events:
+    """The library's word events (place in the text spoken, ms), found by place."""
+
+    def __init__(self, words: list[tuple[int, int]]) -> None:
+        self._events = sorted(words)
+        self._places = [place for place, _ in self._events]
+
+    def earliest(self, first: int, end: int) -> int | None:
+        """The earliest time of an event in [first, end) of the text spoken, or None."""
+        inside = self._events[bisect_left(self._places, first):bisect_left(self._places, end)]
+        return min((ms for _, ms in inside), default=None)
+
+
 def sentence_starts(starts: list[int], length: int, words: list[tuple[int, int]], total_ms: int) -> list[int]:
     """The ms at which each sentence starts: its earliest word's start. ``starts``: where each sentence
     starts in the text spoken (``length`` characters). A sentence without a word event (punctuation
     alone) starts where the next one does; never before the sentence before it."""
-    ends = [*starts[1:], length]
-    found: list[int | None] = []
-    for first, end in zip(starts, ends):
-        times = [ms for position, ms in words if first <= position < end]
-        found.append(min(times) if times else None)
+    events = _Events(words)
+    found = [events.earliest(first, end) for first, end in zip(starts, [*starts[1:], length])]
     result: list[int] = []
     following = total_ms
     for ms in reversed(found):
@@ -181,29 +191,23 @@ def word_marks(text: str, kept: list[tuple[int, int]], starts: list[int], words:
 
     A word is a run of text between spaces, its punctuation left out; it starts where the library's
     first event inside it does (espeak-ng's events mark pieces of a word: "1,234" has four, "stop-gap"
-    and "l'été" one, so their own lengths are not used). A word without an event (a lone symbol) has
-    no mark. A sentence that sanitising changed in length (a "[[", a CR LF) has no word marks: its
-    places in the text spoken are not its places in ``text``.
+    and "l'été" one, so their own lengths are not used). A word without an event (a lone symbol, some
+    Korean words) has no mark. A sentence that sanitising changed in length (a "[[", a CR LF) has no
+    word marks: its places in the text spoken are not its places in ``text``.
     """
-    events = sorted(words)
-    positions = [position for position, _ in events]
+    events = _Events(words)
     marks: list[tuple[int, int, int]] = []
-    for (first, end), start, sentence_start in zip(kept, starts, sentence_ms):
+    for (first, end), start, previous in zip(kept, starts, sentence_ms):
         if len(sanitize_for_espeak(text[first:end])) != end - first:
             continue
-        previous = sentence_start
         for token in _WORD.finditer(text, first, end):
-            word_first, word_end = token.start(), token.end()
-            while word_first < word_end and text[word_first] in _AROUND_WORDS:
-                word_first += 1
-            while word_end > word_first and text[word_end - 1] in _AROUND_WORDS:
-                word_end -= 1
-            inside = start + token.start() - first, start + token.end() - first  # in the text spoken
-            times = [ms for _, ms in events[bisect_left(positions, inside[0]):bisect_left(positions, inside[1])]]
-            if word_first == word_end or not times:
+            word = token.group().strip(_AROUND_WORDS)
+            ms = events.earliest(start + token.start() - first, start + token.end() - first)
+            if not word or ms is None:
                 continue
-            previous = max(previous, min(times))  # never before the word before it
-            marks.append((word_first, word_end, previous))
+            word_first = token.start() + len(token.group()) - len(token.group().lstrip(_AROUND_WORDS))
+            previous = max(previous, ms)  # never before the word before it
+            marks.append((word_first, word_first + len(word), previous))
     return tuple(marks)
 
 
