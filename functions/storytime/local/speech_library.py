@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from ctypes import CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_int, c_short, c_size_t, c_ubyte, c_uint, c_void_p
 
@@ -149,24 +149,63 @@ def spoken_text(text: str) -> tuple[str, list[tuple[int, int]], list[int]]:
 
 
 class _Events:
-    """The library's word events (place in the text spoken, ms), found by place."""
+    """The library's word events (place in the text spoken, ms), found by place.
 
-    def __init__(self, words: list[tuple[int, int]]) -> None:
+    espeak-ng 1.51 tells no event for some words: in Korean most words that begin with ㄴ or ㅁ
+    ("눈이 내리는 날이었다." has none), in English some short ones it runs into the next ("of a").
+    Such a word is given a time between the events around it, in proportion to the characters
+    before it: the web reader lights every word, as it does with Polly's marks.
+    """
+
+    def __init__(self, words: list[tuple[int, int]], length: int, total_ms: int) -> None:
         self._events = sorted(words)
         self._places = [place for place, _ in self._events]
+        # Places and times to estimate between: never back in time (a number's pieces come out of order).
+        self._anchors: list[tuple[int, int]] = [(0, 0)]
+        for place, ms in self._events:
+            self._anchors.append((place, max(ms, self._anchors[-1][1])))
+        self._anchors.append((max(length, self._anchors[-1][0]), max(total_ms, self._anchors[-1][1])))
+        self._anchor_places = [place for place, _ in self._anchors]
 
     def earliest(self, first: int, end: int) -> int | None:
         """The earliest time of an event in [first, end) of the text spoken, or None."""
         inside = self._events[bisect_left(self._places, first):bisect_left(self._places, end)]
         return min((ms for _, ms in inside), default=None)
 
+    def at(self, first: int, end: int) -> int:
+        """When the word at [first, end) of the text spoken starts: its earliest event, else an estimate."""
+        ms = self.earliest(first, end)
+        if ms is not None:
+            return ms
+        after = min(bisect_right(self._anchor_places, first), len(self._anchors) - 1)
+        (p0, ms0), (p1, ms1) = self._anchors[after - 1], self._anchors[after]
+        return ms0 if p1 <= p0 else round(ms0 + (ms1 - ms0) * (first - p0) / (p1 - p0))
 
-def sentence_starts(starts: list[int], length: int, words: list[tuple[int, int]], total_ms: int) -> list[int]:
-    """The ms at which each sentence starts: its earliest word's start. ``starts``: where each sentence
-    starts in the text spoken (``length`` characters). A sentence without a word event (punctuation
-    alone) starts where the next one does; never before the sentence before it."""
-    events = _Events(words)
-    found = [events.earliest(first, end) for first, end in zip(starts, [*starts[1:], length])]
+
+_WORD = re.compile(r"\S+")
+# Not part of a word's value: what Polly leaves out of a word mark too.
+_AROUND_WORDS = "\"'“”‘’«»„‚‹›()[]{}<>.,;:!?¡¿…—–-*_/\\|"
+
+
+def _words_in(text: str, first: int, end: int):
+    """(first, end) of each word of ``text[first:end]``: a run between spaces with a letter or digit in
+    it, its punctuation left out."""
+    for token in _WORD.finditer(text, first, end):
+        word = token.group().strip(_AROUND_WORDS)
+        if any(c.isalnum() for c in word):
+            word_first = token.start() + len(token.group()) - len(token.group().lstrip(_AROUND_WORDS))
+            yield word_first, word_first + len(word)
+
+
+def sentence_starts(starts: list[int], spoken: str, words: list[tuple[int, int]], total_ms: int) -> list[int]:
+    """The ms at which each sentence starts: its earliest word's start (a first word without an event:
+    estimated). ``starts``: where each sentence starts in the text ``spoken``. A sentence without a
+    word (punctuation alone) starts where the next one does; never before the sentence before it."""
+    events = _Events(words, len(spoken), total_ms)
+    found = []
+    for first, end in zip(starts, [*starts[1:], len(spoken)]):
+        word = next(_words_in(spoken, first, end), None)
+        found.append(None if word is None else min(events.at(*word), events.at(first, end)))
     result: list[int] = []
     following = total_ms
     for ms in reversed(found):
@@ -180,34 +219,26 @@ def sentence_starts(starts: list[int], length: int, words: list[tuple[int, int]]
     return result
 
 
-_WORD = re.compile(r"\S+")
-# Not part of a word's value: what Polly leaves out of a word mark too.
-_AROUND_WORDS = "\"'“”‘’«»„‚‹›()[]{}<>.,;:!?¡¿…—–-*_/\\|"
-
-
 def word_marks(text: str, kept: list[tuple[int, int]], starts: list[int], words: list[tuple[int, int]],
-               sentence_ms: list[int]) -> tuple[tuple[int, int, int], ...]:
+               sentence_ms: list[int], length: int, total_ms: int) -> tuple[tuple[int, int, int], ...]:
     """Each word of ``text``'s sentences: (first char, end char, start ms), in order.
 
-    A word is a run of text between spaces, its punctuation left out; it starts where the library's
-    first event inside it does (espeak-ng's events mark pieces of a word: "1,234" has four, "stop-gap"
-    and "l'été" one, so their own lengths are not used). A word without an event (a lone symbol, some
-    Korean words) has no mark. A sentence that sanitising changed in length (a "[[", a CR LF) has no
-    word marks: its places in the text spoken are not its places in ``text``.
+    A word is a run of text between spaces with a letter or digit, its punctuation left out; it starts
+    where the library's first event inside it does (espeak-ng's events mark pieces of a word: "1,234"
+    has four, "stop-gap" and "l'été" one, so their own lengths are not used), or, without an event,
+    at an estimate (:class:`_Events`). A sentence that sanitising changed in length (a "[[", a CR LF)
+    has no word marks: its places in the text spoken (``length`` characters) are not its places in
+    ``text``.
     """
-    events = _Events(words)
+    events = _Events(words, length, total_ms)
     marks: list[tuple[int, int, int]] = []
     for (first, end), start, previous in zip(kept, starts, sentence_ms):
         if len(sanitize_for_espeak(text[first:end])) != end - first:
             continue
-        for token in _WORD.finditer(text, first, end):
-            word = token.group().strip(_AROUND_WORDS)
-            ms = events.earliest(start + token.start() - first, start + token.end() - first)
-            if not word or ms is None:
-                continue
-            word_first = token.start() + len(token.group()) - len(token.group().lstrip(_AROUND_WORDS))
-            previous = max(previous, ms)  # never before the word before it
-            marks.append((word_first, word_first + len(word), previous))
+        shift = start - first  # text's place -> the text spoken's
+        for word_first, word_end in _words_in(text, first, end):
+            previous = max(previous, events.at(word_first + shift, word_end + shift))  # never before the word before
+            marks.append((word_first, word_end, previous))
     return tuple(marks)
 
 
@@ -242,6 +273,7 @@ def speak_part(library: Library, text: str, voice: str, bitrate_kbps: int = 64) 
         mp3 = b"".join(bytes(piece.result()) for piece in encoded)
     if not mp3:
         raise EngineError("MP3 encoding produced no data")
-    times = sentence_starts(starts, len(spoken), words, round(samples * 1000 / library.rate))
+    total_ms = round(samples * 1000 / library.rate)
+    times = sentence_starts(starts, spoken, words, total_ms)
     return Spoken(mp3, tuple((first, end, ms) for (first, end), ms in zip(kept, times)),
-                  word_marks(text, kept, starts, words, times))
+                  word_marks(text, kept, starts, words, times, len(spoken), total_ms))
