@@ -66,18 +66,21 @@ def default_engines(data: Path, smtp_url: str | None, local: LocalSettings | Non
     from storytime.local.speech_processes import SpeechProcesses
 
     local = local or LocalSettings.from_env()
-    if local.reader_processes > 0:
-        # Each page read in a warm worker process of its own, as each reader Lambda in its sandbox.
-        ocr = ReaderProcesses(local.reader_processes, local.engine_nice, local.reader_timeout_seconds)
-        ocr.warm()  # the server's first page is read as fast as the rest
-    else:
-        ocr = tesseract_reader()  # in this process, its models loaded once and warm
+    pools = []
     if local.speech_processes > 0:
         # A part in one synthesis of libespeak-ng, in a fresh fork of a warm worker: no process per sentence.
         speech = SpeechProcesses(local.speech_processes, local.engine_nice)
-        speech.warm()
+        pools.append(speech)
     else:
         speech = EspeakSpeech()  # the espeak-ng program, once per sentence
+    if local.reader_processes > 0:
+        # Each page read in a warm worker process of its own, as each reader Lambda in its sandbox.
+        ocr = ReaderProcesses(local.reader_processes, local.engine_nice, local.reader_timeout_seconds)
+        pools.append(ocr)
+    else:
+        ocr = tesseract_reader()  # in this process, its models loaded once and warm
+    for pool in pools:  # started above, all at once; the server's first page is as fast as the rest
+        pool.warm()
     return Engines(ocr=ocr, speech=speech, outbox=Outbox(data / "outbox", smtp_url))
 
 
