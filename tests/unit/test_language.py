@@ -3,7 +3,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from storytime.core.language import Voice, detect_language, espeak_voice_for_polly, voice_for
+from storytime.core.language import (
+    Voice,
+    clear_latin_language,
+    detect_language,
+    espeak_voice_for_polly,
+    voice_for,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,6 +39,23 @@ def test_detect_language(text, expected):
 
 def test_tie_goes_to_english():
     assert detect_language("가나 ab") == "en"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # An eng read of two lines of each language (bench/script_set.py's pages, accents lost)
+        ("le vieux meunier, ni pourquoi sa porte etait restee ouverte toute la nuit. Les enfants du", "fr"),
+        ("del campo, cansado y cubierto de polvo. Cuando llego el cartero con la carta", "es"),
+        ("Der alte Muller stand an der Tur und schuttelte den Kopf. Er hatte schon", "de"),
+        ("It was the best of times, it was the worst of times", "en"),
+        ("Défense de fumer", None),                       # 1.5 votes: too few to be sure
+        ("el perro y el gato et le chat et le chien", None),    # 3 Spanish votes, 4 French: not twice
+        ("", None),
+    ],
+)
+def test_clear_latin_language(text, expected):
+    assert clear_latin_language(text) == expected
 
 
 def test_voice_table():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
+from storytime.ocr.accents import Accents
 from storytime.ocr.reading import Line, Reading, Word
 from storytime.ocr.script import HANGUL, LATIN, Guess, Survey
 from storytime.ocr.tesseract import TesseractDetectText
@@ -47,6 +48,13 @@ class Scripted(TesseractDetectText):
     def _osd(self, image):
         self.runs.append("osd")
         return self.osd_answer
+
+    def _straighten(self, image, rotation):
+        return image, None
+
+    def _read_strip(self, upright, accents):
+        self.runs.append("strip eng")
+        return self.pages.get(("strip", "eng"), reading("", 0))
 
 
 IMAGE = Image.new("L", (10, 10), 255)
@@ -231,3 +239,54 @@ def test_a_wrong_korean_turn_is_not_read_again_after_osd():
                       guess=Guess(HANGUL, across=False, rotation=90))
     assert engine.read(IMAGE).text == KOREAN
     assert engine.runs == ["ocr kor 90", "osd", "ocr kor 270"]
+
+
+ACCENTED = Accents(share=0.05, row=0.4, mark=0.01)
+STRIP_FRENCH = "il était une fois dans les bois"
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_an_accented_french_page_is_one_read_with_its_model_after_a_strip(rotation):
+    engine = Scripted({("strip", "eng"): reading(STRIP_FRENCH, 90), (rotation, "fra"): reading(FRENCH, 96)},
+                      guess=Guess(LATIN, across=True, rotation=rotation, accents=ACCENTED))
+    assert engine.read(IMAGE).mean_conf == 96
+    assert engine.runs == ["strip eng", f"ocr fra {rotation}"]
+
+
+def test_a_strip_that_does_not_clearly_say_its_language_changes_nothing_but_its_own_run():
+    engine = Scripted({("strip", "eng"): reading("a few words here", 90), (0, "eng"): reading(FRENCH, 93),
+                       (0, "fra"): reading(FRENCH, 96)},
+                      guess=Guess(LATIN, across=True, rotation=0, accents=ACCENTED))
+    assert engine.read(IMAGE).mean_conf == 96
+    assert engine.runs == ["strip eng", "ocr eng 0", "ocr fra 0"]
+
+
+def test_an_english_strip_is_read_as_an_unprobed_page():
+    engine = Scripted({("strip", "eng"): reading("the cat and the dog", 90), (0, "eng"): reading(ENGLISH, 95)},
+                      guess=Guess(LATIN, across=True, rotation=0, accents=ACCENTED))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["strip eng", "ocr eng 0"]
+
+
+def test_a_page_the_strip_misjudged_is_read_as_an_unprobed_page():
+    # The strip says French; the page read with fra is in Spanish words: read as before.
+    spanish = "el hombre que vivía en la casa con los perros y las gallinas"
+    engine = Scripted({("strip", "eng"): reading(STRIP_FRENCH, 90), (0, "fra"): reading(spanish, 90),
+                       (0, "eng"): reading(spanish, 92), (0, "spa"): reading(spanish, 96)},
+                      guess=Guess(LATIN, across=True, rotation=0, accents=ACCENTED))
+    assert engine.read(IMAGE).mean_conf == 96
+    assert engine.runs == ["strip eng", "ocr fra 0", "ocr eng 0", "ocr spa 0"]
+
+
+def test_a_page_with_few_accents_or_none_is_not_probed():
+    engine = Scripted({(0, "eng"): reading(ENGLISH, 95)},
+                      guess=Guess(LATIN, across=True, rotation=0, accents=Accents(0.001, 0.5, 0.01)))
+    assert engine.read(IMAGE).text == ENGLISH
+    assert engine.runs == ["ocr eng 0"]
+
+
+def test_a_named_language_is_read_without_a_strip():
+    engine = Scripted({(0, "fra"): reading(FRENCH, 96)},
+                      guess=Guess(LATIN, across=True, rotation=0, accents=ACCENTED))
+    assert engine.read(IMAGE, "fr").mean_conf == 96
+    assert engine.runs == ["ocr fra 0"]

@@ -99,6 +99,21 @@ def latin_language(text: str) -> str:
     Each known short word is one vote, each accented letter only one
     language uses half a vote; English wins ties.
     """
+    votes = latin_votes(text)
+    best = max(votes, key=lambda language: (votes[language], language == ENGLISH))
+    return best if votes[best] > 0 else ENGLISH
+
+
+def clear_latin_language(text: str, least: float = 3.0) -> str | None:
+    """The Latin language a few lines' words clearly say: at least ``least``
+    votes, and twice as many as any other language's; None when unsure."""
+    votes = sorted(latin_votes(text).items(), key=lambda item: -item[1])
+    (best, most), (_, next_most) = votes[0], votes[1]
+    return best if most >= least and most >= 2 * next_most else None
+
+
+def latin_votes(text: str) -> dict[str, float]:
+    """Each language's votes (see :func:`latin_language`)."""
     votes = dict.fromkeys(_WORDS, 0.0)
     for token in _TOKEN.findall((text or "").lower()):
         for language, words in _WORDS.items():
@@ -108,8 +123,7 @@ def latin_language(text: str) -> str:
         for language, letters in _LETTERS.items():
             if char in letters:
                 votes[language] += 0.5
-    best = max(votes, key=lambda language: (votes[language], language == ENGLISH))
-    return best if votes[best] > 0 else ENGLISH
+    return votes
 
 
 @dataclass(frozen=True)

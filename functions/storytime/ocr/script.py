@@ -39,10 +39,11 @@ Measured on the fixtures and on ``bench/script_set.py``'s pages:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
+from storytime.ocr.accents import Accents, accents
 from storytime.ocr.pixels import grey_pixels
 
 HANGUL = "Hangul"
@@ -75,10 +76,12 @@ class Guess:
     """``script``: HANGUL or LATIN; ``across``: the lines run across the image
     (True), down it (False, the page is on its side) or unknown (None);
     ``rotation``: the clockwise turn (0/90/180/270) that makes the page
-    upright, when known."""
+    upright, when known; ``accents``: for a Latin page whose turn is known,
+    the accented letters found (``ocr.accents``), else None."""
     script: str
     across: bool | None
     rotation: int | None = None
+    accents: Accents | None = None
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,15 @@ def survey(image: Image.Image) -> Survey:
         marks = _marks(image)
         if marks is None:
             return Survey(None, None)
-        return Survey(_judge(*marks), TEXT_PER_MARK * marks[-1])
+        found = _judge(*marks[:5])
+        if found is not None and found.script == LATIN and found.rotation is not None:
+            found = replace(found, accents=accents(*marks[5:], marks[4], found.rotation))
+        return Survey(found, TEXT_PER_MARK * marks[4])
 
 
 def _marks(image: Image.Image):
-    """Boxes (x, y, w, h as float arrays) of the character-sized components, and S."""
+    """Boxes (x, y, w, h as float arrays) of the character-sized components, and S;
+    then every component's box (x, y, w, h) and the ink (``ocr.accents`` looks at them)."""
     import numpy as np
     try:
         import cv2
@@ -126,7 +133,8 @@ def _marks(image: Image.Image):
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    x, y, w, h = _outer_boxes(contours, hierarchy)
+    boxes = _outer_boxes(contours, hierarchy)
+    x, y, w, h = boxes
     keep = (w * h >= 8) & (h < grey.shape[0] / 8) & (w < grey.shape[1] / 4)
     x, y, w, h = x[keep], y[keep], w[keep], h[keep]
     size = np.maximum(w, h)
@@ -136,7 +144,7 @@ def _marks(image: Image.Image):
     sized = (size >= 0.4 * s) & (size <= 1.6 * s)
     if np.count_nonzero(sized) < MIN_MARKS:
         return None
-    return x[sized], y[sized], w[sized], h[sized], s
+    return x[sized], y[sized], w[sized], h[sized], s, boxes, ink
 
 
 def _outer_boxes(contours, hierarchy):

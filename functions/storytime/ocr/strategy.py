@@ -4,8 +4,9 @@ The page orientation (0/90/180/270) and the script are decided with as few
 Tesseract runs as the page allows (``read``). The image is measured first
 (``ocr.script``, a few ms): an upright Korean page is read once, with kor; an
 English page once, as plain ``tesseract`` would, also when it is turned (the
-image says which way up); a French, Spanish or German page is read again
-with its own model; a Korean page on its side gets one OSD run and one read,
+image says which way up); a French, Spanish or German page whose accents the
+image shows once with its own model, after a few of its lines tell which
+language it is (else it is read again with its model); a Korean page on its side gets one OSD run and one read,
 turned. Each reading is still judged by its confidence: a page the image
 misjudges, or does not judge, is read as before, eng first, then kor, then
 one OSD run and one more read turned with the script's languages, never one
@@ -17,7 +18,8 @@ import statistics
 
 from PIL import Image
 
-from storytime.core.language import latin_language
+from storytime.core.language import clear_latin_language, latin_language
+from storytime.ocr.accents import Accents, strip
 from storytime.ocr.reading import ALNUM, Frame, Reading
 from storytime.ocr.script import HANGUL
 from storytime.ocr.script import Guess as ScriptGuess
@@ -50,6 +52,11 @@ class ReadingStrategy:
              kept when confident (step 2 applies).
            - On its side (lines down the image) and no turn known: straight
              to OSD (step 4), without the read as given.
+           - Latin, its turn known, and accented letters on it (``ocr.accents``):
+             a strip of 2-3 lines is read with the Latin set; when its words
+             clearly say French, Spanish or German, the page is read once with
+             that language's model (as or turned), kept when it is a confident
+             reading in that language. Else the steps below, as if not probed.
         1. Read as given (straightened) with the Latin set: an upright page in
            English, most pages, is done in this one run.
         2. Read confidently, but French, Spanish or German words: read again
@@ -83,6 +90,10 @@ class ReadingStrategy:
         if hinted is not None:
             return hinted
         found = found if not self.languages else None
+        if found is not None and found.accents is not None and found.accents.many:
+            probed = self._probed(image, found.rotation or 0, found.accents, uprights)
+            if probed is not None:
+                return probed
         hangul: dict[int, Reading] = {}
         if found is not None and found.script == HANGUL and (found.across or found.rotation is not None):
             turn = found.rotation or 0
@@ -144,6 +155,28 @@ class ReadingStrategy:
         if language and language != self.latin:
             return self._read_turned(image, rotation, languages=language, uprights=uprights)
         return self._rescaled(reading, uprights[rotation][0])
+
+    def _probed(self, image: Image.Image, rotation: int, accents: Accents,
+                uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading | None:
+        """A page with accented letters (``ocr.accents``): a strip of a few of
+        its lines read with ``latin`` tells its language, and the page is read
+        once, with that language's model (was: read with ``latin``, then again
+        with its model). None (read as if unprobed) when the strip's words do
+        not clearly say French, Spanish or German, or that reading is not a
+        confident one in that language."""
+        if rotation not in uprights:
+            uprights[rotation] = self._straighten(image, rotation)
+        language = clear_latin_language(self._read_strip(uprights[rotation][0], accents).text)
+        model = _LATIN_MODELS.get(language or "")
+        if model is None or model == self.latin:
+            return None
+        reading = self._read_turned(image, rotation, languages=model, uprights=uprights)
+        return reading if self._confident(reading) and latin_language(reading.text) == language else None
+
+    def _read_strip(self, upright: Image.Image, accents: Accents) -> Reading:
+        """The few lines around the accents read with ``latin`` as one block
+        (2-3 lines: 0.06-0.12 s of CPU, a sixth to a quarter of the page's read)."""
+        return self._tesseract(strip(upright, accents), 6, self.latin)
 
     def _read_hinted(self, image: Image.Image, language: str | None,
                      uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading | None:
