@@ -31,7 +31,8 @@ HEADROOM = 0.01
 # Measured CER (product) per fixture; the test allows HEADROOM above it.
 MEASURED = {
     "awssamples_test.jpeg": 0.0875,               # sachet photo with glare (raw 52 %); 19.0 % before the second look
-    "easyocr_korean.png": 0.4242,                 # road sign (raw 100 %)
+    "easyocr_korean.png": 0.0,                    # road sign (raw 100 %); 42.4 % before its lines were found first
+    "paddleocr_korean_1_sign.jpg": 0.1176,        # shop sign on a rough wall (raw 100 %); 82.4 % before, likewise
     "gen_en_dense_photo.jpg": 0.0,                # running head dropped (0.49 % before)
     "gen_en_two_column_photo.jpg": 0.0011,        # raw 0.8 %; running head dropped (0.91 % before)
     "gen_en_wrap_illustration_photo.jpg": 0.0090,  # running head dropped (1.89 % before)

@@ -56,6 +56,10 @@ class Scripted(TesseractDetectText):
         self.runs.append("strip eng")
         return self.pages.get(("strip", "eng"), reading("", 0))
 
+    def _read_lines_found(self, image, uprights):
+        self.runs.append("lines found")
+        return self.pages.get((0, "lines found"), reading("", 0))
+
 
 IMAGE = Image.new("L", (10, 10), 255)
 
@@ -107,24 +111,33 @@ def test_a_page_on_its_side_goes_straight_to_osd(rotation):
     assert engine.runs == ["ocr eng 0", "osd", f"ocr eng {rotation}"]
 
 
-def test_a_sign_osd_has_no_opinion_on_is_read_with_the_sign_set():
+def test_a_sign_osd_has_no_opinion_on_is_read_line_by_line_where_its_lines_are_found():
     engine = Scripted({(0, "eng"): reading(SIGN, 59), (0, "kor"): reading("서울", 91),
+                       (0, "lines found"): reading("서울 Seoul 56 Km", 92),
+                       (0, "kor+eng"): reading("서울 Seoul 3 km", 80)})
+    assert engine.read(IMAGE).text == "서울 Seoul 56 Km"
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "lines found"]
+
+
+def test_a_sign_whose_found_lines_read_poorly_is_read_whole_with_the_sign_set():
+    engine = Scripted({(0, "eng"): reading(SIGN, 59), (0, "kor"): reading("서울", 91),
+                       (0, "lines found"): reading("Sl 2", 50),
                        (0, "kor+eng"): reading("서울 Seoul 3 km", 80)})
     assert engine.read(IMAGE).text == "서울 Seoul 3 km"
-    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor+eng 0"]
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "lines found", "ocr kor+eng 0"]
 
 
 def test_a_weak_osd_guess_of_upright_latin_is_no_opinion():
     engine = Scripted({(0, "eng"): reading(GARBLED, 30), (0, "kor"): reading(KOREAN, 60),
                        (0, "kor+eng"): reading(KOREAN, 90)}, osd=(0, 0.79, "Latin"))
     assert engine.read(IMAGE).mean_conf == 90
-    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "ocr kor+eng 0"]
+    assert engine.runs == ["ocr eng 0", "ocr kor 0", "osd", "lines found", "ocr kor+eng 0"]
 
 
 def test_a_page_without_words_is_read_once_more_with_the_sign_set_without_osd():
     engine = Scripted({})
     assert engine.read(IMAGE).text == ""
-    assert engine.runs == ["ocr eng 0", "ocr kor+eng 0"]
+    assert engine.runs == ["ocr eng 0", "lines found", "ocr kor+eng 0"]
 
 
 def test_a_hard_upright_latin_page_keeps_its_first_reading():

@@ -129,7 +129,12 @@ class ReadingStrategy:
         if osd is not None and osd[2] not in _CJK_SCRIPTS and osd[0] == 0 and osd[1] < self.osd_min_confidence:
             osd = None      # a guess from a few characters (a sign): no opinion
         if osd is None:
-            return max(self._rescaled(first(), uprights[0][0]), *hangul.values(),
+            # A sign, a label: its lines of text found first and read one by one, kept when confident
+            # (else a reading of the whole image with the ``sign`` set may do better).
+            found_lines = [] if on_side else [self._read_lines_found(image, uprights)]
+            if found_lines and self._confident(found_lines[0]) and found_lines[0].score >= first().score:
+                return found_lines[0]
+            return max(self._rescaled(first(), uprights[0][0]), *hangul.values(), *found_lines,
                        self._read_turned(image, 0, languages=self.sign, uprights=uprights), key=lambda r: r.score)
         rotation, confidence, script = osd
         if script not in _CJK_SCRIPTS:

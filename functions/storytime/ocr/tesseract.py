@@ -26,14 +26,18 @@ from PIL import Image
 from storytime.ocr.detections import detections
 from storytime.ocr.dewarp import CURVED, preload
 from storytime.ocr.preparation import PagePreparation
-from storytime.ocr.reading import ALNUM, Frame, Line, Reading
+from storytime.ocr.reading import ALNUM, Frame, Line, Reading, Word
 from storytime.ocr.runner import Runner
 from storytime.ocr.scale import TARGET
 from storytime.ocr.second_look import second_look
 from storytime.ocr.strategy import ReadingStrategy
+from storytime.ocr.text_lines_found import find_lines, line_blocks
 from storytime.ocr.tsv_lines import spaces_before, tsv_lines
 from storytime.ocr.working_size import WorkingSize
 
+# A line the text detector finds is read at this height (pixels, its margin included): its
+# letters ~20 px high, as Tesseract reads best.
+FOUND_LINE_HEIGHT = 48
 # A line this close to the image's border (fraction of its size) is held to
 # min_edge_line_confidence: the edge of a table or a page read as "AAA AAA".
 EDGE = 0.02
@@ -199,6 +203,26 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
             if alternative.score > reading.score:
                 reading = alternative
         return self._rescaled(reading, upright) if rescale else reading
+
+    def _read_lines_found(self, image: Image.Image, uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading:
+        """``image`` (straightened) read line by line where the text detector finds lines of text
+        (``ocr.text_lines_found``), each alone with the ``sign`` set: a sign on a busy background."""
+        if 0 not in uprights:
+            uprights[0] = self._straighten(image, 0)
+        upright, frame = uprights[0]
+        lines = []
+        for block, boxes in enumerate(line_blocks(find_lines(upright))):
+            for left, top, right, bottom in boxes:
+                scale = FOUND_LINE_HEIGHT / (bottom - top)
+                crop = upright.crop((left, top, right, bottom)).resize(
+                    (max(1, round((right - left) * scale)), FOUND_LINE_HEIGHT))
+                for line in self._lines(crop, 7, self.sign):
+                    words = [Word(w.text, w.conf, left + w.left / scale, top + w.top / scale,
+                                  w.width / scale, w.height / scale) for w in line.words]
+                    if (sum(w.conf for w in words) / len(words) >= self.min_line_confidence
+                            and any(ALNUM.search(w.text) for w in words)):
+                        lines.append(Line(words, block=(1, block), paragraph=(1, block, 1)))
+        return Reading(lines, upright.width, upright.height, 7, frame=frame, languages=self.sign)
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> Reading:
         kept = []

@@ -1,0 +1,61 @@
+"""The text detector on real photos (``ocr.text_lines_found``), and when the engine uses it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageOps
+from storytime.core.reading import read_page
+from storytime.ocr import text_lines_found
+from storytime.ocr.runner_api import ApiRunner
+from storytime.ocr.tesseract import TesseractDetectText
+from storytime.ocr.text_lines_found import find_lines
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def photo(name: str) -> Image.Image:
+    return ImageOps.exif_transpose(Image.open(FIXTURES / name)).convert("L")
+
+
+def test_the_shop_signs_two_lines_are_found_on_the_rough_wall():
+    image = photo("paddleocr_korean_1_sign.jpg")          # 1836 x 2448; the sign's rows near 800-1300
+    lines = find_lines(image)
+    assert len(lines) == 2
+    (_, top1, _, bottom1), (_, top2, _, bottom2) = lines
+    assert 700 < top1 < 850 and 950 < bottom1 < 1100 and 1000 < top2 < 1150 and 1250 < bottom2 < 1400
+    assert all(right - left > 1500 for left, _, right, _ in lines)  # each row whole, across the sign
+
+
+@pytest.mark.parametrize("size", [(800, 600), (40, 30)])
+def test_a_blank_photo_has_no_lines(size):
+    assert find_lines(Image.new("L", size, 200)) == []
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TesseractDetectText(runner=ApiRunner())
+
+
+def read(engine, name: str) -> str:
+    return read_page(engine((FIXTURES / name).read_bytes())["TextDetections"])
+
+
+def test_a_sign_on_a_rough_wall_is_read_from_its_lines(engine):
+    words = read(engine, "paddleocr_korean_1_sign.jpg").split()
+    assert words[:3] == ["얼음.", "석유", "문의"] and words[3] == "벨을"   # was "He 누르세요 2"
+
+
+def test_a_road_signs_columns_are_read_one_after_the_other(engine):
+    assert read(engine, "easyocr_korean.png").split() == ["서울", "Seoul", "56Km", "평양", "Pyeongyang", "205Km"]
+
+
+def test_a_page_never_runs_the_detector(engine, monkeypatch):
+    calls = []
+    monkeypatch.setattr(text_lines_found, "_net", None)
+    real = text_lines_found.find_lines
+    monkeypatch.setattr("storytime.ocr.tesseract.find_lines", lambda image: calls.append(1) or real(image))
+    assert read(engine, "tesseract_phototest.png").startswith("This is a lot of 12 point text")
+    assert calls == []
