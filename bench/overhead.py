@@ -14,6 +14,9 @@ state's time comes from the interpreter. Printed per page, medians of the runs, 
 * the parts: the upload's steps, each state's time outside the engines (the Lambda steps'
   own work beside the interpreter's), record and object writes.
 
+``--timeline`` also prints the last pipeline page of each fixture as it ran: every span's start and
+end (ms from the upload) and thread, up to the COMPLETE record, so the gaps between states show.
+
 No HTTP server and no polling: ``make bench ARGS="--sections floor,e2e"`` measures those.
 """
 
@@ -36,11 +39,14 @@ from run import PAGES, fixture, raw_speech, variant  # noqa: E402 (bench/ is thi
 
 _spans: list[tuple[str, float]] = []
 _spans_lock = threading.Lock()
+_timeline: list[tuple[float, float, str, str]] = []  # (start, end, name, thread) of every span
 
 
 def record(name: str, seconds: float) -> None:
+    ended = time.perf_counter()
     with _spans_lock:
         _spans.append((name, seconds))
+        _timeline.append((ended - seconds, ended, name, threading.current_thread().name))
 
 
 @contextmanager
@@ -106,8 +112,9 @@ def floor_page(ocr, photo: bytes) -> None:
             raw_speech(part, espeak_voice_for_polly(voice.polly_voice))
 
 
-def pipeline_page(runtime, photo: bytes, kind: str) -> tuple[float, float]:
-    """Seconds to the COMPLETE record (what GET /result answers 200 on) and to the execution's end."""
+def pipeline_page(runtime, photo: bytes, kind: str) -> tuple[float, float, list]:
+    """Seconds to the COMPLETE record (what GET /result answers 200 on) and to the execution's end,
+    and the page's timeline up to COMPLETE: (ms from the upload to a span's start, to its end, name, thread)."""
     from storytime.core.records import Status
     from storytime.service.uploads import accept_upload
 
@@ -124,6 +131,8 @@ def pipeline_page(runtime, photo: bytes, kind: str) -> tuple[float, float]:
 
     runtime.records.finish = finished
     try:
+        with _spans_lock:
+            _timeline.clear()
         started = time.perf_counter()
         answer = accept_upload(runtime.deps, photo, kind)
         record("upload: accept_upload", time.perf_counter() - started)
@@ -132,7 +141,10 @@ def pipeline_page(runtime, photo: bytes, kind: str) -> tuple[float, float]:
         ended = time.perf_counter()
     finally:
         runtime.records.finish = finish
-    return marks["complete"] - started, ended - started
+    with _spans_lock:
+        timeline = [((a - started) * 1000, (b - started) * 1000, name, thread)
+                    for a, b, name, thread in sorted(_timeline) if a >= started and b <= marks["complete"]]
+    return marks["complete"] - started, ended - started, timeline
 
 
 def collect() -> dict[str, float]:
@@ -148,6 +160,7 @@ def collect() -> dict[str, float]:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--timeline", action="store_true", help="print each page's last pipeline run span by span")
     parser.add_argument("pages", nargs="*", default=PAGES[:3])
     args = parser.parse_args(argv)
 
@@ -162,12 +175,12 @@ def main(argv=None) -> None:
             floor_page(runtime.engines.ocr, photo)
             collect()
             for name in args.pages:
-                report(runtime, name, args.reps)
+                report(runtime, name, args.reps, args.timeline)
         finally:
             runtime.close()
 
 
-def report(runtime, name: str, reps: int) -> None:
+def report(runtime, name: str, reps: int, timeline: bool = False) -> None:
     photo, kind = fixture(name)
     floors, pipes, ends, floor_parts, pipe_parts = [], [], [], [], []
     for n in range(reps):
@@ -175,7 +188,7 @@ def report(runtime, name: str, reps: int) -> None:
         floor_page(runtime.engines.ocr, photo)
         floors.append(time.perf_counter() - started)
         floor_parts.append(collect())
-        complete, ended = pipeline_page(runtime, variant(photo, time.time_ns() + n), kind)
+        complete, ended, spans = pipeline_page(runtime, variant(photo, time.time_ns() + n), kind)
         pipes.append(complete)
         ends.append(ended)
         pipe_parts.append(collect())
@@ -195,6 +208,10 @@ def report(runtime, name: str, reps: int) -> None:
                   key=lambda k: -part(pipe_parts, k))
     for key in keys:
         print(f"  {key:44} {part(pipe_parts, key):8.1f}")
+    if timeline:
+        print(f"  the last run, ms from the upload to COMPLETE ({complete * 1000:.1f}):")
+        for first, last, key, thread in spans:
+            print(f"  {first:8.1f} {last:8.1f} {last - first:7.2f}  {key:44} {thread}")
 
 
 if __name__ == "__main__":
