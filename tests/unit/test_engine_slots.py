@@ -4,13 +4,14 @@ import json
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from storytime.local.aws_bridge import ServiceError
 from storytime.local.config import LocalSettings
 from storytime.local.engine_slots import EngineSlots, NoSlot
 from storytime.local.services import lambda_operations, polly_operations, rekognition_operations
-from storytime.local.speech_espeak import EspeakSpeech
+from storytime.local.speech_espeak import EspeakSpeech, KeptSpeech, Spoken
 from storytime.statemachine import definition_path
 
 from tests.fakes import FakeOcr, FakeSpeech
@@ -155,6 +156,80 @@ def test_busy_ocr_and_speech_answer_throttling_like_rekognition_and_polly():
             assert refused.value.code == "ThrottlingException"
     assert speech.calls == []
     assert start(params)["SynthesisTask"]["TaskStatus"] == "completed"
+
+
+class _Kept(KeptSpeech):
+    """The real keeping of a part's synthesis between its MP3 and marks tasks, over a stand-in voice."""
+
+    def __init__(self):
+        super().__init__()
+        self.spoken = []
+
+    def _spoken(self, text, voice):
+        self.spoken.append(text)
+        return Spoken(b"\xff\xfb" + text.encode(), ((0, len(text), 0),))
+
+
+def _in_new_thread(call, *args):
+    """``call(*args)`` in a fresh thread at nice 0: (its answer, the thread's nice value after it)."""
+    out = {}
+
+    def run():
+        try:
+            out["answer"] = call(*args)
+        except Exception as error:  # raised again in the caller
+            out["error"] = error
+        out["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["answer"], out["nice"]
+
+
+@contextmanager
+def _slot_held_elsewhere(slots):
+    """Every slot of ``slots`` (one) held by another thread, as by another page's engine call."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with slots.take():
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_the_marks_of_a_part_just_spoken_wait_for_no_slot_and_lower_no_thread():
+    # The marks task of a part whose MP3 task has just spoken it runs no engine: with every slot taken by
+    # other pages it is answered at once, in a thread left at its priority, from the one synthesis.
+    slots, objects, speech = EngineSlots(1, nice=5), Objects(), _Kept()
+    start = polly_operations(speech, objects, "b", slots)["polly.StartSpeechSynthesisTask"]
+    params = {"OutputS3BucketName": "b", "Text": "Hello there.", "VoiceId": "Joanna", "OutputS3KeyPrefix": "s/"}
+    assert _in_new_thread(start, params)[0]["SynthesisTask"]["TaskStatus"] == "completed"
+    marks_params = {**params, "OutputFormat": "json", "SpeechMarkTypes": ["sentence"]}
+    with _slot_held_elsewhere(slots):
+        task, nice = _in_new_thread(start, marks_params)
+    assert task["SynthesisTask"]["TaskStatus"] == "completed" and nice == 0
+    key = task["SynthesisTask"]["OutputUri"].split("/b/", 1)[1]
+    assert [json.loads(line) for line in objects.get(key).splitlines()] == [
+        {"time": 0, "type": "sentence", "start": 0, "end": 12, "value": "Hello there."}]
+    assert speech.spoken == ["Hello there."]
+    # Marks of a text not just spoken are an engine call as before: a slot, or throttled.
+    with _slot_held_elsewhere(slots), pytest.raises(ServiceError) as refused:
+        _in_new_thread(start, {**marks_params, "Text": "Good night."})
+    assert refused.value.code == "ThrottlingException"
+    assert _in_new_thread(start, {**marks_params, "Text": "Good night."})[1] == 5
+    assert speech.spoken == ["Hello there.", "Good night."]
 
 
 def test_speech_answered_once_done_is_spoken_in_the_calling_thread_and_a_bounded_wait_in_its_own():

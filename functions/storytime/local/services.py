@@ -127,10 +127,12 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
     lock = threading.Lock()
     slots = slots or _unbounded()
 
-    def synthesize(task: dict, text: str, voice: str, output: str, mark_types: list, key: str) -> None:
+    def synthesize(task: dict, text: str, voice: str, output: str, mark_types: list, key: str,
+                   marks: list[dict] | None = None) -> None:
         try:
             if output == "json":
-                marks = speech.speech_marks(text, voice, tuple(mark_types))
+                if marks is None:
+                    marks = speech.speech_marks(text, voice, tuple(mark_types))
                 data = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in marks).encode("utf-8")
                 objects.put(key, data, "application/x-json-stream")
             else:
@@ -140,6 +142,12 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
             outcome = {"TaskStatus": "failed", "TaskStatusReason": f"{type(error).__name__}: {error}"}
         with lock:
             task.update(outcome)
+
+    def keep(task: dict) -> None:
+        with lock:
+            tasks[task["TaskId"]] = task
+            while len(tasks) > KEPT_SPEECH_TASKS:
+                tasks.popitem(last=False)
 
     def start(params):
         if params.get("OutputS3BucketName") != bucket:
@@ -165,6 +173,15 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
         if mark_types:
             task["SpeechMarkTypes"] = list(mark_types)
         voice = espeak_voice_for_polly(params["VoiceId"])
+        kept = getattr(speech, "kept_marks", None) if output == "json" else None
+        marks = kept(params["Text"], voice, tuple(mark_types)) if kept else None
+        if marks is not None:
+            # The part's MP3 task has just spoken it and its marks are kept: no engine runs, so no
+            # slot to wait for (behind other pages' OCR) and no thread lowered below the API.
+            synthesize(task, params["Text"], voice, output, mark_types, key, marks)
+            keep(task)
+            with lock:
+                return {"SynthesisTask": dict(task)}
         # Taken here, so a busy machine answers Start as a throttled Polly; speech is a page's
         # later step, so it goes before pages waiting for OCR.
         slot = slots.take(finishing=True)
@@ -172,10 +189,7 @@ def polly_operations(speech, objects, bucket: str, slots: EngineSlots | None = N
             slot.__enter__()
         except NoSlot:
             raise _throttled() from None
-        with lock:
-            tasks[task_id] = task
-            while len(tasks) > KEPT_SPEECH_TASKS:
-                tasks.popitem(last=False)
+        keep(task)
 
         def run():
             try:

@@ -102,7 +102,17 @@ class KeptSpeech:
         marks only where the engine tells words (the program per sentence does not)."""
         with self._lock:
             spoken = self._recent.pop((text, espeak_voice), None)
-        spoken = spoken or self.speak(text, espeak_voice, keep=False)
+        return self._marks(text, spoken or self.speak(text, espeak_voice, keep=False), types)
+
+    def kept_marks(self, text: str, espeak_voice: str, types: tuple[str, ...] = ("sentence",)) -> list[dict] | None:
+        """The marks of a part whose MP3 task has just spoken it, as :meth:`speech_marks` gives them,
+        without speaking; None when no such synthesis is kept (then :meth:`speech_marks` speaks)."""
+        with self._lock:
+            spoken = self._recent.pop((text, espeak_voice), None)
+        return None if spoken is None else self._marks(text, spoken, types)
+
+    @staticmethod
+    def _marks(text: str, spoken: Spoken, types: tuple[str, ...]) -> list[dict]:
         marks = []
         for kind, spans in (("sentence", spoken.sentences), ("word", spoken.words)):
             if kind not in types:
