@@ -1,6 +1,6 @@
 """French, Spanish and German pages nobody named: one full read, with their own model.
 
-The image shows their accents (``ocr.accents``); a strip of 2-3 lines read
+The image shows their accents (``ocr.accents``); a strip of 2 lines read
 with eng says which language; the page is then read once with that model
 (it was read with eng, then again with its model). English pages show no
 accents and are read as before: one eng run. Real Tesseract on rendered
@@ -9,7 +9,7 @@ pages, through both runners (``ocr.runner_api`` and ``ocr.runner_cli``).
 from __future__ import annotations
 
 import pytest
-from storytime.core.language import detect_language, voice_for
+from storytime.core.language import clear_latin_language, detect_language, voice_for
 from storytime.core.reading import read_page
 from storytime.ocr.runner_api import ApiRunner
 from storytime.ocr.runner_cli import CliRunner
@@ -20,6 +20,8 @@ from tests.cer import cer
 from tests.e2e.pages import DEJAVU_SERIF, FRENCH_STORY, GERMAN_STORY, SPANISH_STORY, photograph, render_page
 
 pytestmark = pytest.mark.e2e
+
+LIBERATION_SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
 
 ENGLISH_STORY = [
     "It was the best of times, it was the worst of times,",
@@ -106,3 +108,15 @@ def test_the_image_shows_accents_on_french_spanish_german_pages_and_none_on_engl
         shares[name] = survey(image.convert("L")).guess.accents
     assert all(shares[name].many for name in ("fr", "es", "de")), shares
     assert not shares["en"].many and shares["en"].share < 0.002, shares
+
+
+@pytest.mark.parametrize("font", [DEJAVU_SERIF, LIBERATION_SERIF])
+def test_the_strip_is_two_whole_lines_near_the_accents(font):
+    # Liberation Serif at 28 px: a cut at a fixed height around the accents kept one line of it.
+    engine = TesseractDetectText(runner=ApiRunner())
+    image = engine._fit(engine._decode(render_page(FRENCH_STORY, font=font, size=28)))
+    found = survey(image).guess.accents
+    read = engine._read_strip(engine._straighten(image, 0)[0], found)
+    assert len(read.lines) == 2
+    assert all(min(cer(line, story_line) for story_line in FRENCH_STORY) <= 0.1 for line in read.text.splitlines())
+    assert clear_latin_language(read.text) == "fr"

@@ -53,7 +53,7 @@ class ReadingStrategy:
            - On its side (lines down the image) and no turn known: straight
              to OSD (step 4), without the read as given.
            - Latin, its turn known, and accented letters on it (``ocr.accents``):
-             a strip of 2-3 lines is read with the Latin set; when its words
+             a strip of 2 lines is read with the Latin set; when its words
              clearly say French, Spanish or German, the page is read once with
              that language's model (as or turned), kept when it is a confident
              reading in that language. Else the steps below, as if not probed.
@@ -180,7 +180,7 @@ class ReadingStrategy:
 
     def _read_strip(self, upright: Image.Image, accents: Accents) -> Reading:
         """The few lines around the accents read with ``latin`` as one block
-        (2-3 lines: 0.06-0.12 s of CPU, a sixth to a quarter of the page's read)."""
+        (2 lines: 0.06-0.11 s of CPU, a seventh to a fifth of the page's read)."""
         return self._tesseract(strip(upright, accents), 6, self.latin)
 
     def _read_hinted(self, image: Image.Image, language: str | None,
