@@ -94,7 +94,7 @@ def product(engine: TesseractDetectText, image: Path, language: str | None = Non
 
 
 class CountingEngine(TesseractDetectText):
-    """The product's engine, noting its Tesseract runs ("eng", "osd", "kor"...)
+    """The product's engine, noting its Tesseract runs ("eng", "osd", "kor", "eng strip"...)
     so each row says which runs its CPU time paid for."""
 
     def __init__(self, runner: str = "api") -> None:
@@ -108,6 +108,12 @@ class CountingEngine(TesseractDetectText):
     def _osd(self, image):
         self.runs.append("osd")
         return super()._osd(image)
+
+    def _read_strip(self, upright, accents):
+        # The few lines read to tell an accented page's language: noted as such.
+        reading = super()._read_strip(upright, accents)
+        self.runs[-1] += " strip"
+        return reading
 
 
 def _runner(name: str):

@@ -363,10 +363,11 @@ def test_korean_page_on_its_side_goes_straight_to_osd(degrees):
     assert cer("\n".join(KOREAN_STORY), read_page(response["TextDetections"])) <= 0.10
 
 
-def test_french_page_is_read_again_with_the_french_model():
+def test_french_page_is_read_once_with_the_french_model_after_a_strip():
     from tests.e2e.pages import DEJAVU_SERIF, FRENCH_STORY
     engine = CountingEngine()
     response = engine(render_page(FRENCH_STORY, font=DEJAVU_SERIF, size=34))
+    # eng: two lines near its accents, which tell French (test_ocr_latin.py pins the sizes)
     assert engine.runs == ["ocr eng", "ocr fra"]
     assert cer("\n".join(FRENCH_STORY), read_page(response["TextDetections"])) <= 0.01
 
