@@ -245,3 +245,20 @@ def test_speech_answered_once_done_is_spoken_in_the_calling_thread_and_a_bounded
                                  inline_seconds=inline_seconds)["polly.StartSpeechSynthesisTask"]
         assert start(params)["SynthesisTask"]["TaskStatus"] == "completed"
         assert (speech.thread == threading.get_ident()) is here  # no thread started and waited for
+
+
+def test_a_thread_calling_engines_that_run_niced_apart_keeps_the_apis_priority():
+    from types import SimpleNamespace
+
+    from storytime.local.reader_processes import ReaderProcesses
+    from storytime.local.runtime import slots_nice
+    from storytime.local.speech_espeak import EspeakSpeech
+    from storytime.local.speech_processes import SpeechProcesses
+
+    assert ReaderProcesses.niced_apart and SpeechProcesses.niced_apart  # the default engines: own niced processes
+    apart = SimpleNamespace(niced_apart=True)
+    assert slots_nice(SimpleNamespace(ocr=apart, speech=apart), 10) == 0
+    # An engine in the server's process (the program per sentence, a reader in-process) starts its work
+    # from the calling thread: that thread is lowered, as before.
+    assert slots_nice(SimpleNamespace(ocr=apart, speech=EspeakSpeech()), 10) == 10
+    assert slots_nice(SimpleNamespace(ocr=object(), speech=apart), 10) == 10

@@ -100,6 +100,8 @@ class ReaderProcesses:
     :param factory: dotted name of the function that makes a worker's reader.
     """
 
+    niced_apart = True  # its processes run below the API: a caller's thread need not be lowered
+
     def __init__(self, size: int, nice: int = 10, timeout: float = 240.0, factory: str = TESSERACT):
         self.workers = WarmWorkers(size, _start, (factory, nice), "the reader's")
         self.size = self.workers.size

@@ -84,6 +84,15 @@ def default_engines(data: Path, smtp_url: str | None, local: LocalSettings | Non
     return Engines(ocr=ocr, speech=speech, outbox=Outbox(data / "outbox", smtp_url))
 
 
+def slots_nice(engines: Engines, nice: int) -> int:
+    """The nice value a thread that calls an engine takes: ``nice``, unless every engine runs in
+    processes of its own that are niced already (``niced_apart``: the default reader and speech
+    workers). Then the interpreter's thread keeps the API's priority for its own work around the
+    call (and the thread pool keeps the thread; it replaces one that was lowered)."""
+    apart = all(getattr(engine, "niced_apart", False) for engine in (engines.ocr, engines.speech))
+    return 0 if apart else nice
+
+
 class LocalRuntime:
     def __init__(self, data: Path, media_base_url: str, engines: Engines | None = None,
                  settings: dict | None = None, smtp_url: str | None = None, resume: bool = True,
@@ -93,11 +102,12 @@ class LocalRuntime:
         from moto import mock_aws
 
         self.local = local or LocalSettings.from_env()
-        self.slots = EngineSlots(self.local.engine_slots, self.local.engine_nice, self.local.engine_wait_seconds)
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
         self._own_engines = engines is None
         self.engines = engines or default_engines(self.data, smtp_url, self.local)
+        self.slots = EngineSlots(self.local.engine_slots, slots_nice(self.engines, self.local.engine_nice),
+                                 self.local.engine_wait_seconds)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         moto_patch.apply()

@@ -121,6 +121,8 @@ class SpeechProcesses(KeptSpeech):
     :param timeout_seconds: a part's limit, as the program's: its fork is killed after it.
     """
 
+    niced_apart = True  # its processes run below the API: a caller's thread need not be lowered
+
     def __init__(self, size: int = 1, nice: int = 10, *, timeout_seconds: float = TIMEOUT_SECONDS,
                  bitrate_kbps: int = 64, library: str = LIBRARY) -> None:
         super().__init__()
