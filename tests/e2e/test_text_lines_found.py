@@ -59,3 +59,24 @@ def test_a_page_never_runs_the_detector(engine, monkeypatch):
     monkeypatch.setattr("storytime.ocr.tesseract.find_lines", lambda image: calls.append(1) or real(image))
     assert read(engine, "tesseract_phototest.png").startswith("This is a lot of 12 point text")
     assert calls == []
+
+
+def rendered(engine, name: str) -> tuple[str, str]:
+    """A sign of ``bench/sign_set.py`` photographed on its wall, read; and its text."""
+    from bench.sign_set import photo as sign_photo
+    data, text = sign_photo(name)
+    return read_page(engine(data)["TextDetections"]), text
+
+
+@pytest.mark.parametrize("name", ["fr_station", "de_shop"])
+def test_a_signs_latin_lines_are_read_with_their_languages_model(engine, name):
+    # fr_station read "Gare du Nord / 0065 aux 04815 / Sortie 0016 rue" (kor+eng); de_shop's first
+    # read kept 2 of Tesseract's 32 lines, "J is / Offnungszeiten 7 bis 18", as confident.
+    text, truth = rendered(engine, name)
+    assert text.split() == truth.split()
+
+
+def test_a_tilted_sign_whose_first_read_is_mostly_noise_is_read_from_its_lines(tmp_path, engine):
+    from bench.sign_set import grey_wall_sign
+    grey_wall_sign(tmp_path)     # was read "de secours ie Sort a Wy", confidently
+    assert read_page(engine((tmp_path / "fr_exit_grey.jpg").read_bytes())["TextDetections"]) == "Sortie de secours"

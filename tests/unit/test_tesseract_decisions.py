@@ -303,3 +303,29 @@ def test_a_named_language_is_read_without_a_strip():
                       guess=Guess(LATIN, across=True, rotation=0, accents=ACCENTED))
     assert engine.read(IMAGE, "fr").mean_conf == 96
     assert engine.runs == ["ocr fra 0"]
+
+
+def noisy(text: str, conf: float, lines_read: int) -> Reading:
+    """A confident reading of a few words, ``lines_read`` lines read before the weak were dropped."""
+    kept = reading(text, conf)
+    kept.lines_read = lines_read
+    return kept
+
+
+def test_a_confident_reading_of_mostly_noise_is_a_sign_read_where_its_lines_are_found():
+    engine = Scripted({(0, "eng"): noisy("de secours ie Sort", 88, 29),
+                       (0, "lines found"): reading("Sortie de secours", 93)})
+    assert engine.read(IMAGE).text == "Sortie de secours"
+    assert engine.runs == ["ocr eng 0", "lines found"]
+
+
+def test_a_confident_reading_of_mostly_noise_is_kept_when_the_found_lines_read_poorly():
+    engine = Scripted({(0, "eng"): noisy("Wet floor ahead", 88, 29), (0, "lines found"): reading("Wal 2", 40)})
+    assert engine.read(IMAGE).text == "Wet floor ahead"
+    assert engine.runs == ["ocr eng 0", "lines found"]
+
+
+def test_a_confident_page_that_kept_most_of_its_lines_never_looks_for_lines():
+    engine = Scripted({(0, "eng"): noisy("This is a lot of text", 90, 3)})
+    assert engine.read(IMAGE).text == "This is a lot of text"
+    assert engine.runs == ["ocr eng 0"]

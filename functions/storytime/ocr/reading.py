@@ -61,6 +61,7 @@ class Reading:
     frame: Frame | None = None
     languages: str = ""     # the -l it was read with
     image: Image.Image | None = field(default=None, repr=False)    # the image read
+    lines_read: int = 0     # lines Tesseract read, before those too weak to be text were dropped
 
     @property
     def words(self) -> list[Word]:

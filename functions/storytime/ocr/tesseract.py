@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from PIL import Image
 
+from storytime.core.language import latin_votes
 from storytime.ocr.detections import detections
 from storytime.ocr.dewarp import CURVED, preload
 from storytime.ocr.preparation import PagePreparation
@@ -38,6 +39,8 @@ from storytime.ocr.working_size import WorkingSize
 # A line the text detector finds is read at this height (pixels, its margin included): its
 # letters ~20 px high, as Tesseract reads best.
 FOUND_LINE_HEIGHT = 48
+# A sign's Latin lines are read again with these (``_found_language``).
+FOUND_LATIN_MODELS = {"fr": "fra", "es": "spa", "de": "deu"}
 # A line this close to the image's border (fraction of its size) is held to
 # min_edge_line_confidence: the edge of a table or a page read as "AAA AAA".
 EDGE = 0.02
@@ -206,33 +209,58 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
 
     def _read_lines_found(self, image: Image.Image, uprights: dict[int, tuple[Image.Image, Frame]]) -> Reading:
         """``image`` (straightened) read line by line where the text detector finds lines of text
-        (``ocr.text_lines_found``), each alone with the ``sign`` set: a sign on a busy background."""
+        (``ocr.text_lines_found``), each alone with the ``sign`` set: a sign on a busy background.
+        Its Latin lines are read again with the French, Spanish and German models, and kept in the
+        language whose own reading says it (``_found_language``): ``kor+eng`` reads "Accès aux
+        quais" as "0065 aux 04815", ``fra`` reads it right."""
         if 0 not in uprights:
             uprights[0] = self._straighten(image, 0)
         upright, frame = uprights[0]
-        lines = []
+        crops = []
         for block, boxes in enumerate(line_blocks(find_lines(upright))):
             for left, top, right, bottom in boxes:
                 scale = FOUND_LINE_HEIGHT / (bottom - top)
                 crop = upright.crop((left, top, right, bottom)).resize(
                     (max(1, round((right - left) * scale)), FOUND_LINE_HEIGHT))
-                for line in self._lines(crop, 7, self.sign):
-                    words = [Word(w.text, w.conf, left + w.left / scale, top + w.top / scale,
-                                  w.width / scale, w.height / scale) for w in line.words]
-                    if (sum(w.conf for w in words) / len(words) >= self.min_line_confidence
-                            and any(ALNUM.search(w.text) for w in words)):
-                        lines.append(Line(words, block=(1, block), paragraph=(1, block, 1)))
+                crops.append((crop, left, top, scale, block))
+        read = [self._lines(crop, 7, self.sign) for crop, *_ in crops]
+        latin = [i for i, found in enumerate(read) if found and _hangul_fraction(found) < 0.5]
+        if latin and not self.languages:
+            for i, found in zip(latin, self._found_language([crops[i][0] for i in latin]) or ()):
+                read[i] = found
+        lines = []
+        for (_, left, top, scale, block), found in zip(crops, read):
+            for line in found:
+                words = [Word(w.text, w.conf, left + w.left / scale, top + w.top / scale,
+                              w.width / scale, w.height / scale) for w in line.words]
+                if (sum(w.conf for w in words) / len(words) >= self.min_line_confidence
+                        and any(ALNUM.search(w.text) for w in words)):
+                    lines.append(Line(words, block=(1, block), paragraph=(1, block, 1)))
         return Reading(lines, upright.width, upright.height, 7, frame=frame, languages=self.sign)
+
+    def _found_language(self, crops: list[Image.Image]) -> list[list[Line]] | None:
+        """The found Latin lines ``crops`` read with the language model (French, Spanish, German)
+        whose own reading most clearly says its language (its accented letters and short words,
+        ``latin_votes``), or None when none does more than the others (an English sign)."""
+        readings = {language: [self._lines(crop, 7, model) for crop in crops]
+                    for language, model in FOUND_LATIN_MODELS.items()}
+        votes = {language: latin_votes(_text(found))[language] for language, found in readings.items()}
+        best, most = max(votes.items(), key=lambda item: item[1])
+        if most <= 0 or sum(1 for vote in votes.values() if vote == most) > 1:
+            return None
+        return readings[best]
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> Reading:
         kept = []
-        for line in self._lines(image, psm, languages):
+        lines = self._lines(image, psm, languages)
+        for line in lines:
             mean = sum(w.conf for w in line.words) / len(line.words)
             floor = self.min_edge_line_confidence if _at_edge(line, image.size) else self.min_line_confidence
             if mean < floor or not any(ALNUM.search(w.text) for w in line.words):
                 continue
             kept.append(line)
-        return Reading(kept, image.width, image.height, psm, languages=languages, image=image)
+        return Reading(kept, image.width, image.height, psm, languages=languages, image=image,
+                       lines_read=len(lines))
 
     def _lines(self, image: Image.Image, psm: int, languages: str) -> list[Line]:
         """Tesseract's lines of ``image``, words joined as its text joins them, rules dropped."""
@@ -249,6 +277,14 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
         """
         data, text = self.runner.run(image, psm, languages)
         return data, spaces_before(data["text"], text)
+
+
+def _text(found: list[list[Line]]) -> str:
+    return "\n".join(" ".join(w.text for w in line.words) for lines in found for line in lines)
+
+
+def _hangul_fraction(lines: list[Line]) -> float:
+    return Reading(lines, 0, 0, 7).hangul_fraction
 
 
 def _at_edge(line: Line, size: tuple[int, int]) -> bool:
