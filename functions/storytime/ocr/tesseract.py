@@ -226,8 +226,15 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
         read = [self._lines(crop, 7, self.sign) for crop, *_ in crops]
         latin = [i for i, found in enumerate(read) if found and _hangul_fraction(found) < 0.5]
         if latin and not self.languages:
-            for i, found in zip(latin, self._found_language([crops[i][0] for i in latin]) or ()):
+            for i, found in zip(latin, self._found_language([crops[i][0] for i in latin], [read[i] for i in latin])):
                 read[i] = found
+        if self.hangul != self.sign:
+            for i, found in enumerate(read):
+                if found and _hangul_fraction(found) >= 0.5:
+                    # kor+eng took "화장실은" for "SAYS" (mean word confidence 72); kor alone reads it (84).
+                    alone = self._lines(crops[i][0], 7, self.hangul)
+                    if _mean_confidence([alone]) > _mean_confidence([found]):
+                        read[i] = alone
         lines = []
         for (_, left, top, scale, block), found in zip(crops, read):
             for line in found:
@@ -238,17 +245,20 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
                     lines.append(Line(words, block=(1, block), paragraph=(1, block, 1)))
         return Reading(lines, upright.width, upright.height, 7, frame=frame, languages=self.sign)
 
-    def _found_language(self, crops: list[Image.Image]) -> list[list[Line]] | None:
-        """The found Latin lines ``crops`` read with the language model (French, Spanish, German)
-        whose own reading most clearly says its language (its accented letters and short words,
-        ``latin_votes``), or None when none does more than the others (an English sign)."""
+    def _found_language(self, crops: list[Image.Image], read: list[list[Line]]) -> list[list[Line]]:
+        """The found Latin lines ``crops`` (``read`` with the ``sign`` set) read with the language model
+        (French, Spanish, German) whose own reading most clearly says its language (its accented
+        letters and short words, ``latin_votes``); when none does more than the others, each line as
+        the model surest of it reads it ("Salida de emergencia": "gatida de emeraencia", mean word
+        confidence 41, with ``kor+eng``, right with ``spa``, 61)."""
         readings = {language: [self._lines(crop, 7, model) for crop in crops]
                     for language, model in FOUND_LATIN_MODELS.items()}
         votes = {language: latin_votes(_text(found))[language] for language, found in readings.items()}
         best, most = max(votes.items(), key=lambda item: item[1])
-        if most <= 0 or sum(1 for vote in votes.values() if vote == most) > 1:
-            return None
-        return readings[best]
+        if most > 0 and sum(1 for vote in votes.values() if vote == most) == 1:
+            return readings[best]
+        return [max([line, *(found[i] for found in readings.values())], key=lambda lines: _mean_confidence([lines]))
+                for i, line in enumerate(read)]
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> Reading:
         kept = []
@@ -281,6 +291,11 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
 
 def _text(found: list[list[Line]]) -> str:
     return "\n".join(" ".join(w.text for w in line.words) for lines in found for line in lines)
+
+
+def _mean_confidence(found: list[list[Line]]) -> float:
+    confidences = [w.conf for lines in found for line in lines for w in line.words if ALNUM.search(w.text)]
+    return sum(confidences) / len(confidences) if confidences else 0.0
 
 
 def _hangul_fraction(lines: list[Line]) -> float:
