@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageOps
+from storytime.core.images import prepare_upload
 from storytime.core.reading import read_page
 from storytime.ocr import text_lines_found
 from storytime.ocr.runner_api import ApiRunner
@@ -65,7 +66,7 @@ def rendered(engine, name: str) -> tuple[str, str]:
     """A sign of ``bench/sign_set.py`` photographed on its wall, read; and its text."""
     from bench.sign_set import photo as sign_photo
     data, text = sign_photo(name)
-    return read_page(engine(data)["TextDetections"]), text
+    return read_page(engine(prepare_upload(data, None).data)["TextDetections"]), text
 
 
 @pytest.mark.parametrize("name", ["fr_station", "de_shop", "es_exit"])
