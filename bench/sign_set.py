@@ -8,7 +8,7 @@ give a photo of a sign. Each image gets ``NAME.gt.txt`` and a row in ``index.tsv
 (lang, kind ``sign``, rotation 0), so ``bench/quality.py DIR`` (``make quality
 DIR=...``) measures them against raw ``tesseract``. Deterministic; nothing is committed.
 
-usage: python bench/sign_set.py DIR
+usage: python bench/sign_set.py DIR [SEED]   (SEED, default 300, moves each sign and its wall)
 """
 from __future__ import annotations
 
@@ -125,10 +125,10 @@ def grey_wall_sign(folder: Path) -> str:
     return "fr_exit_grey.jpg\tfr\tsign\t0"
 
 
-def photo(name: str) -> tuple[bytes, str]:
+def photo(name: str, first_seed: int = 300) -> tuple[bytes, str]:
     """The sign ``name`` of :data:`SIGNS` photographed (JPEG bytes), and its text."""
     seed, (_, lang, lines, font, ink, board, kind, tilt, blur, quality) = next(
-        (seed, sign) for seed, sign in enumerate(SIGNS, 300) if sign[0] == name)
+        (seed, sign) for seed, sign in enumerate(SIGNS, first_seed) if sign[0] == name)
     rng = np.random.default_rng(seed)
     wall = Image.fromarray(np.clip(background(kind, rng), 0, 255).astype(np.uint8))
     board_image = sign(lines, font, ink, board, tilt)
@@ -144,11 +144,11 @@ def photo(name: str) -> tuple[bytes, str]:
     return out.getvalue(), "\n".join(lines)
 
 
-def render(folder: Path) -> None:
+def render(folder: Path, first_seed: int = 300) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rows = ["file\tlang\tkind\trotation"]
     for name, lang, *_ in SIGNS:
-        data, text = photo(name)
+        data, text = photo(name, first_seed)
         file = f"{name}.jpg"
         (folder / file).write_bytes(data)
         (folder / f"{file}.gt.txt").write_text(text + "\n", encoding="utf-8")
@@ -159,4 +159,4 @@ def render(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    render(Path(sys.argv[1]))
+    render(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 300)

@@ -62,10 +62,10 @@ def test_a_page_never_runs_the_detector(engine, monkeypatch):
     assert calls == []
 
 
-def rendered(engine, name: str) -> tuple[str, str]:
+def rendered(engine, name: str, seed: int = 300) -> tuple[str, str]:
     """A sign of ``bench/sign_set.py`` photographed on its wall, read; and its text."""
     from bench.sign_set import photo as sign_photo
-    data, text = sign_photo(name)
+    data, text = sign_photo(name, seed)
     return read_page(engine(prepare_upload(data, None).data)["TextDetections"]), text
 
 
@@ -76,6 +76,14 @@ def test_a_signs_latin_lines_are_read_with_their_languages_model(engine, name):
     # es_exit: "gatida de emeraencia" (kor+eng, mean word confidence 41; spa 61).
     text, truth = rendered(engine, name)
     assert text.split() == truth.split()
+
+
+@pytest.mark.parametrize("name", ["fr_closed", "de_entry"])
+def test_a_signs_confident_found_lines_win_over_a_wall_read_as_text(engine, name):
+    # Moved on its wall (seed 500): de_entry was "5) / 35 / 은 은 / 2 ㅇ ..." (the wall, more words);
+    # fr_closed's second line "Ouvertàa9h" (fra, 25) was dropped, spa reads it "Ouvert a 9 h" (92).
+    text, truth = rendered(engine, name, 500)
+    assert text.split() == truth.replace("à", "a").split()
 
 
 def test_a_tilted_sign_whose_first_read_is_mostly_noise_is_read_from_its_lines(tmp_path, engine):

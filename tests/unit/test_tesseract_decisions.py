@@ -329,3 +329,9 @@ def test_a_confident_page_that_kept_most_of_its_lines_never_looks_for_lines():
     engine = Scripted({(0, "eng"): noisy("This is a lot of text", 90, 3)})
     assert engine.read(IMAGE).text == "This is a lot of text"
     assert engine.runs == ["ocr eng 0"]
+
+
+def test_confident_found_lines_win_over_a_first_read_with_more_words():
+    engine = Scripted({(0, "eng"): reading("5) 35 pod hee dod stat", 60),
+                       (0, "lines found"): reading("Zutritt für Unbefugte", 92)})
+    assert engine.read(IMAGE).text == "Zutritt für Unbefugte"     # 276 summed confidence against 360

@@ -137,7 +137,7 @@ class ReadingStrategy:
             # A sign, a label: its lines of text found first and read one by one, kept when confident
             # (else a reading of the whole image with the ``sign`` set may do better).
             found_lines = [] if on_side else [self._read_lines_found(image, uprights)]
-            if found_lines and self._confident(found_lines[0]) and found_lines[0].score >= first().score:
+            if found_lines and self._confident(found_lines[0]):
                 return found_lines[0]
             return max(self._rescaled(first(), uprights[0][0]), *hangul.values(), *found_lines,
                        self._read_turned(image, 0, languages=self.sign, uprights=uprights), key=lambda r: r.score)

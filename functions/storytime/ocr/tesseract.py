@@ -248,17 +248,22 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
     def _found_language(self, crops: list[Image.Image], read: list[list[Line]]) -> list[list[Line]]:
         """The found Latin lines ``crops`` (``read`` with the ``sign`` set) read with the language model
         (French, Spanish, German) whose own reading most clearly says its language (its accented
-        letters and short words, ``latin_votes``); when none does more than the others, each line as
-        the model surest of it reads it ("Salida de emergencia": "gatida de emeraencia", mean word
-        confidence 41, with ``kor+eng``, right with ``spa``, 61)."""
+        letters and short words, ``latin_votes``); when none does more than the others (or its
+        reading of a line is too weak to keep), each line as the model surest of it reads it
+        ("Salida de emergencia": "gatida de emeraencia", mean word confidence 41, with ``kor+eng``,
+        right with ``spa``, 61)."""
         readings = {language: [self._lines(crop, 7, model) for crop in crops]
                     for language, model in FOUND_LATIN_MODELS.items()}
         votes = {language: latin_votes(_text(found))[language] for language, found in readings.items()}
         best, most = max(votes.items(), key=lambda item: item[1])
-        if most > 0 and sum(1 for vote in votes.values() if vote == most) == 1:
-            return readings[best]
-        return [max([line, *(found[i] for found in readings.values())], key=lambda lines: _mean_confidence([lines]))
-                for i, line in enumerate(read)]
+        said = readings[best] if most > 0 and sum(1 for vote in votes.values() if vote == most) == 1 else None
+        kept = []
+        for i, line in enumerate(read):
+            surest = max([line, *(found[i] for found in readings.values())],
+                         key=lambda lines: _mean_confidence([lines]))
+            # The language's reading of a line, unless too weak to be kept ("Ouvertàa9h", 25; spa "Ouvert a 9 h", 92).
+            kept.append(said[i] if said and _mean_confidence([said[i]]) >= self.min_line_confidence else surest)
+        return kept
 
     def _tesseract(self, image: Image.Image, psm: int, languages: str) -> Reading:
         kept = []
