@@ -33,6 +33,7 @@ from storytime.ocr.scale import TARGET
 from storytime.ocr.second_look import second_look
 from storytime.ocr.strategy import ReadingStrategy
 from storytime.ocr.text_lines_found import find_lines, line_blocks
+from storytime.ocr.text_lines_found import load as load_detector
 from storytime.ocr.tsv_lines import spaces_before, tsv_lines
 from storytime.ocr.working_size import WorkingSize
 
@@ -152,9 +153,11 @@ class TesseractDetectText(ReadingStrategy, WorkingSize, PagePreparation):
         self.runner = runner
 
     def warm(self) -> None:
-        """Pays the one-time imports of reading a page now (see ``ocr.dewarp.preload``),
-        and the runner's model loads for the first reads' languages."""
+        """Pays the one-time imports of reading a page now (see ``ocr.dewarp.preload``), the
+        runner's model loads for the first reads' languages and the text detector's (a sign's
+        lines: ~0.2 s of CPU once, not on a process's first sign)."""
         preload()
+        load_detector()
         self.runner.warm(tuple(dict.fromkeys((self.latin, self.hangul))))
 
     # ------------------------------------------------------------------ API
