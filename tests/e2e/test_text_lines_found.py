@@ -57,7 +57,7 @@ def test_a_page_never_runs_the_detector(engine, monkeypatch):
     calls = []
     monkeypatch.setattr(text_lines_found, "_net", None)
     real = text_lines_found.find_lines
-    monkeypatch.setattr("storytime.ocr.tesseract.find_lines", lambda image: calls.append(1) or real(image))
+    monkeypatch.setattr("storytime.ocr.sign_reading.find_lines", lambda image: calls.append(1) or real(image))
     assert read(engine, "tesseract_phototest.png").startswith("This is a lot of 12 point text")
     assert calls == []
 
