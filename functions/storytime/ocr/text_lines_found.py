@@ -56,17 +56,20 @@ def find_lines(image: Image.Image) -> list[tuple[int, int, int, int]]:
     width, height = image.size
     scale = min(1.0, SIDE / max(height, width))
     size = (max(32, round(width * scale / 32) * 32), max(32, round(height * scale / 32) * 32))
-    small = np.asarray(image.convert("RGB").resize(size, Image.Resampling.BOX), dtype=np.float32) / 255
+    # Shrunk before it is made RGB (its grey copied into three channels): the same pixels, a third of the work.
+    small = np.asarray(image.resize(size, Image.Resampling.BOX).convert("RGB"), dtype=np.float32) / 255
     blob = (small - MEAN) / STD
     with _net_lock:  # one forward pass at a time per network
         _net.setInput(blob.transpose(2, 0, 1)[None].astype(np.float32))
         text = _net.forward()[0, 0]
     count, labels, stats, _ = cv2.connectedComponentsWithStats((text > THRESHOLD).astype(np.uint8))
+    # Each component's mean in one pass over the map (not one pass per component).
+    means = np.bincount(labels.ravel(), weights=text.ravel(), minlength=count) / np.maximum(stats[:, 4], 1)
     sx, sy = width / size[0], height / size[1]
     boxes = []
     for label in range(1, count):
         left, top, w, h, pixels = stats[label]
-        if pixels < MIN_PIXELS or text[labels == label].mean() < BOX_THRESHOLD:
+        if pixels < MIN_PIXELS or means[label] < BOX_THRESHOLD:
             continue
         grow = UNCLIP * h
         boxes.append((pixels, (max(0, round((left - grow) * sx)), max(0, round((top - grow) * sy)),
