@@ -40,6 +40,7 @@ Measured on the fixtures and on ``bench/script_set.py``'s pages:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from PIL import Image
 
@@ -84,6 +85,18 @@ class Guess:
     accents: Accents | None = None
 
 
+class _Marks(NamedTuple):
+    """The character-sized components' boxes (x, y, w, h as float arrays) and S, their median
+    size; then every component's boxes and the ink (``ocr.accents`` looks at them)."""
+    x: object
+    y: object
+    w: object
+    h: object
+    s: float
+    boxes: tuple
+    ink: object
+
+
 @dataclass(frozen=True)
 class Survey:
     """What the marks say before any Tesseract run: the script guess (None:
@@ -109,15 +122,14 @@ def survey(image: Image.Image) -> Survey:
         marks = _marks(image)
         if marks is None:
             return Survey(None, None)
-        found = _judge(*marks[:5])
+        found = _judge(marks.x, marks.y, marks.w, marks.h, marks.s)
         if found is not None and found.script == LATIN and found.rotation is not None:
-            found = replace(found, accents=accents(*marks[5:], marks[4], found.rotation))
-        return Survey(found, TEXT_PER_MARK * marks[4])
+            found = replace(found, accents=accents(marks.boxes, marks.ink, marks.s, found.rotation))
+        return Survey(found, TEXT_PER_MARK * marks.s)
 
 
-def _marks(image: Image.Image):
-    """Boxes (x, y, w, h as float arrays) of the character-sized components, and S;
-    then every component's box (x, y, w, h) and the ink (``ocr.accents`` looks at them)."""
+def _marks(image: Image.Image) -> _Marks | None:
+    """The image's marks (:class:`_Marks`), or None: too few of them."""
     import numpy as np
     try:
         import cv2
@@ -144,7 +156,7 @@ def _marks(image: Image.Image):
     sized = (size >= 0.4 * s) & (size <= 1.6 * s)
     if np.count_nonzero(sized) < MIN_MARKS:
         return None
-    return x[sized], y[sized], w[sized], h[sized], s, boxes, ink
+    return _Marks(x[sized], y[sized], w[sized], h[sized], s, boxes, ink)
 
 
 def _outer_boxes(contours, hierarchy):
